@@ -1,0 +1,63 @@
+"""Make untrusted feed text safe to store and to show in a terminal.
+
+Neither Textual nor Rich strips ESC or C1 controls, so every string from a feed passes
+through here before it is stored and again before it is displayed.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Whole escape sequences first, so their payloads (an OSC 52 clipboard write, an OSC 8 URL)
+# go with them instead of being left behind as visible junk.
+_ESCAPE_SEQ = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]              # CSI ... final byte
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])      # OSC / DCS / SOS / PM / APC ...
+      .*?(?:\x07|\x1b\\|\x9c|$)                    # ... up to BEL or ST (or the end)
+    | \x1b[ -/]*[0-~]?                             # other two/three byte ESC sequences
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+# C0 except tab/newline, DEL, C1; plus bidi overrides/isolates that reorder terminal output.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ufeff]")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(text: str | None) -> str:
+    """Multi-line text: escape sequences and control characters removed, newlines kept."""
+    if not text:
+        return ""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPE_SEQ.sub("", text)
+    return _CONTROL.sub("", text)
+
+
+def clean_line(text: str | None, limit: int = 1000) -> str:
+    """One-line text (a title, an author): controls removed, whitespace collapsed, capped."""
+    if not text:
+        return ""
+    text = _ESCAPE_SEQ.sub("", text)
+    text = _CONTROL_LINE.sub(" ", text)
+    text = _SPACES.sub(" ", text).strip()
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def has_control(text: str) -> bool:
+    """True when text still holds a character that must never reach a terminal."""
+    return bool(_CONTROL.search(text)) or "\x1b" in text
+
+
+def safe_url(url: str | None) -> str | None:
+    """An http(s) URL without control characters or whitespace, else None."""
+    if not url:
+        return None
+    url = clean_line(url, limit=4000)
+    lower = url.lower()
+    if not (lower.startswith("http://") or lower.startswith("https://")) or " " in url:
+        return None
+    return url
