@@ -1,0 +1,293 @@
+from __future__ import annotations
+
+import sqlite3
+import threading
+import tracemalloc
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from newsreader.model import FeedConfig, ParsedArticle, ParsedFeed
+from newsreader.store import _MIGRATIONS, SCHEMA_VERSION, FetchOutcome, Store, View
+
+NOW = datetime(2025, 3, 18, 12, 0, tzinfo=UTC)
+
+
+def _articles(n: int, prefix: str = "Story", link_host: str = "a.example") -> list[ParsedArticle]:
+    return [
+        ParsedArticle(
+            title=f"{prefix} {i}",
+            guid=f"{prefix}-{i}",
+            link=f"https://{link_host}/{prefix}/{i}",
+            published=NOW - timedelta(minutes=i),
+            summary_html=f"<p>Body of {prefix.lower()} number {i} about volcanoes</p>",
+            categories=["World"],
+        )
+        for i in range(n)
+    ]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    s = Store.open(tmp_path)
+    s.sync_feeds(
+        [
+            FeedConfig(url="https://a.example/feed", tags=["world"]),
+            FeedConfig(url="https://b.example/feed", section="opinion", tags=["world", "views"]),
+        ]
+    )
+    yield s
+    s.close()
+
+
+def _feed(store: Store, url: str) -> int:
+    fid = store.feed_id(url)
+    assert fid is not None
+    return fid
+
+
+def test_store_file_is_wal_and_versioned(store: Store) -> None:
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.path.exists()
+
+
+def test_read_and_starred_survive_reinsertion_and_updates(store: Store) -> None:
+    fid = _feed(store, "https://a.example/feed")
+    store.record_fetch(fid, FetchOutcome(status=200), ParsedFeed("A", None, _articles(5)))
+    first = store.page(View(feed_id=fid))
+    store.set_read([first[0].id])
+    store.set_starred([first[1].id])
+    # The same articles again, one of them edited by the publisher.
+    again = _articles(5)
+    again[0].title = "Story 0 (updated)"
+    new, updated = store.record_fetch(fid, FetchOutcome(status=200), ParsedFeed("A", None, again))
+    assert (new, updated) == (0, 1)
+    rows = store.page(View(feed_id=fid))
+    assert len(rows) == 5
+    assert rows[0].title == "Story 0 (updated)" and rows[0].read
+    assert rows[1].starred and not rows[1].read
+    assert store.count(View(feed_id=fid, unread=True)) == 4
+
+
+def test_dedupe_by_link_then_hash(store: Store) -> None:
+    fid = _feed(store, "https://a.example/feed")
+    no_guid = [ParsedArticle(title="Linked", link="https://a.example/x", published=NOW)]
+    nothing = [ParsedArticle(title="Bare", published=NOW)]
+    for _ in range(3):
+        store.record_fetch(fid, FetchOutcome(status=200), ParsedFeed("A", None, no_guid + nothing))
+    assert store.count(View(feed_id=fid)) == 2
+
+
+def test_views_filter_and_page_by_keyset(store: Store) -> None:
+    a, b = _feed(store, "https://a.example/feed"), _feed(store, "https://b.example/feed")
+    store.record_fetch(a, FetchOutcome(status=200), ParsedFeed("A", None, _articles(30)))
+    store.record_fetch(
+        b, FetchOutcome(status=200), ParsedFeed("B", None, _articles(7, "Op", "b.example"))
+    )
+    assert store.count(View()) == 37
+    assert store.count(View(tag="views")) == 7
+    assert store.count(View(tag="world")) == 37
+    assert store.count(View(section="opinion")) == 7
+    assert store.count(View(opinion=True)) == 7  # by the feed's section
+    assert [r.title for r in store.page(View(search="Op 3"))] == ["Op 3"]
+    assert store.count(View(search="volcanoes")) == 37
+    seen: list[str] = []
+    cursor = None
+    while True:
+        page = store.page(View(), after=cursor, limit=8)
+        if not page:
+            break
+        seen += [r.title for r in page]
+        cursor = page[-1].cursor
+    assert len(seen) == 37 and len(set(seen)) == 37
+    top = store.page(View(), limit=10)
+    assert [r.id for r in store.page_before(View(), top[5].cursor, limit=3)] == [
+        r.id for r in top[2:5]
+    ]
+    assert store.unread_counts() == {a: 30, b: 7}
+    assert store.tag_counts() == {"world": 37, "views": 7}
+
+
+def test_search_text_is_never_fts_syntax(store: Store) -> None:
+    fid = _feed(store, "https://a.example/feed")
+    store.record_fetch(fid, FetchOutcome(status=200), ParsedFeed("A", None, _articles(3)))
+    for query in ['"', "AND OR NOT", "story*)", "NEAR(", "-", ""]:
+        store.page(View(search=query))  # must not raise
+
+
+def test_reading_one_copy_reads_copies_in_other_feeds(store: Store) -> None:
+    a, b = _feed(store, "https://a.example/feed"), _feed(store, "https://b.example/feed")
+    shared = _articles(2)
+    store.record_fetch(a, FetchOutcome(status=200), ParsedFeed("A", None, shared))
+    store.record_fetch(b, FetchOutcome(status=200), ParsedFeed("B", None, _articles(2)))
+    rows = store.page(View(feed_id=a))
+    store.set_read([rows[0].id])
+    assert store.unread_counts() == {a: 1, b: 1}
+
+
+def test_mark_view_read_returns_ids_for_undo(store: Store) -> None:
+    a = _feed(store, "https://a.example/feed")
+    store.record_fetch(a, FetchOutcome(status=200), ParsedFeed("A", None, _articles(10)))
+    store.set_read([store.page(View())[0].id])
+    ids = store.mark_view_read(View(feed_id=a))
+    assert len(ids) == 9 and store.count(View(unread=True)) == 0
+    store.set_read(ids, False)
+    assert store.count(View(unread=True)) == 9
+
+
+def test_a_failed_feed_write_leaves_the_feed_as_it_was(store: Store) -> None:
+    fid = _feed(store, "https://a.example/feed")
+    store.record_fetch(
+        fid, FetchOutcome(status=200, etag="v1"), ParsedFeed("A", None, _articles(3))
+    )
+    broken = _articles(6)
+    broken[4].title = None  # type: ignore[assignment]  # fails half way through the feed
+    with pytest.raises(AttributeError):
+        store.record_fetch(fid, FetchOutcome(status=200, etag="v2"), ParsedFeed("A", None, broken))
+    assert store.count(View(feed_id=fid)) == 3
+    assert store.feeds(["https://a.example/feed"])[0].etag == "v1"
+
+
+def test_migrates_a_version_1_store_keeping_its_data(tmp_path: Path) -> None:
+    path = tmp_path / "newsreader.db"
+    db = sqlite3.connect(path)
+    db.executescript(_MIGRATIONS[0])
+    db.execute("INSERT INTO feeds (id, url, title) VALUES (1, 'https://old.example/rss', 'Old')")
+    db.execute(
+        "INSERT INTO articles (feed_id, key, title, sort_ts, first_seen, content_hash, read, "
+        "starred) VALUES (1, 'g:1', 'Kept', 1700000000, 1700000000, 'x', 1, 1)"
+    )
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        rows = store.page(View(starred=True))
+        assert [(r.title, r.read, r.starred, r.opinion) for r in rows] == [
+            ("Kept", True, True, False)
+        ]
+        assert store.page(View(opinion=True)) == []
+
+
+def test_newer_or_corrupt_store_is_refused_not_replaced(tmp_path: Path) -> None:
+    from newsreader.store import StoreError
+
+    newer = tmp_path / "new" / "newsreader.db"
+    newer.parent.mkdir()
+    db = sqlite3.connect(newer)
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    with pytest.raises(StoreError, match="newer newsreader"):
+        Store(newer)
+    corrupt = tmp_path / "bad" / "newsreader.db"
+    corrupt.parent.mkdir()
+    corrupt.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="cannot open the store"):
+        Store(corrupt)
+    assert corrupt.read_bytes() == b"this is not a database" * 100
+
+
+def test_two_connections_write_at_once_without_locking_errors(tmp_path: Path) -> None:
+    setup = Store.open(tmp_path)
+    ids = setup.sync_feeds([FeedConfig(url=f"https://{n}.example/feed") for n in range(4)])
+    setup.record_fetch(
+        ids["https://0.example/feed"], FetchOutcome(), ParsedFeed("0", None, _articles(50))
+    )
+    errors: list[BaseException] = []
+    starred: list[int] = []
+
+    def refresher(url: str, prefix: str) -> None:
+        try:
+            with Store.open(tmp_path) as s:
+                for round_ in range(15):
+                    arts = _articles(20, f"{prefix}{round_}")
+                    s.record_fetch(
+                        ids[url], FetchOutcome(status=200), ParsedFeed(prefix, None, arts)
+                    )
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    def reader_marking() -> None:
+        try:
+            with Store.open(tmp_path) as s:
+                for _ in range(60):
+                    rows = s.page(View(unread=True), limit=5)
+                    s.set_read([r.id for r in rows])
+                    starred.extend(r.id for r in rows[:1] if s.set_starred([r.id]))
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [
+        threading.Thread(target=refresher, args=("https://1.example/feed", "x")),
+        threading.Thread(target=refresher, args=("https://2.example/feed", "y")),
+        threading.Thread(target=reader_marking),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    # The long-lived first connection (like the TUI's) sees every other writer's rows.
+    assert setup.count(View()) == 50 + 2 * 15 * 20
+    assert len(starred) >= 10
+    assert sorted(r.id for r in setup.page(View(starred=True), limit=1000)) == sorted(starred)
+    setup.close()
+
+
+def _fill(path: Path, n: int) -> None:
+    """n articles over 500 feeds, inserted directly (fast) in the store's own schema."""
+    with Store(path) as s:
+        s.sync_feeds([FeedConfig(url=f"https://f{i}.example/rss") for i in range(500)])
+        with s.write() as db:
+            db.executemany(
+                "INSERT INTO articles (feed_id, key, title, link, sort_ts, first_seen, "
+                "content_hash, read) VALUES (?, ?, ?, ?, ?, ?, '', ?)",
+                (
+                    (
+                        1 + i % 500,
+                        f"g:{i}",
+                        f"Headline {i}",
+                        f"https://x.example/{i}",
+                        1.7e9 + i // 3,
+                        1.7e9,
+                        i % 4 == 0,
+                    )
+                    for i in range(n)
+                ),
+            )
+
+
+def test_paging_100k_articles_by_keyset_never_loads_them_all(tmp_path: Path) -> None:
+    path = tmp_path / "big.db"
+    _fill(path, 100_000)
+    with Store(path) as store:
+        statements: list[str] = []
+        store.db.set_trace_callback(statements.append)
+        tracemalloc.start()
+        seen = 0
+        cursor = None
+        last = None
+        while True:
+            page = store.page(View(unread=True), after=cursor, limit=500)
+            if not page:
+                break
+            seen += len(page)
+            assert last is None or page[0].cursor < last
+            last = page[-1].cursor
+            cursor = page[-1].cursor
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        store.db.set_trace_callback(None)
+        assert seen == 75_000
+        # Each query asks for one page, by keyset on the partial unread index, with no OFFSET.
+        selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+        assert len(selects) == 151
+        assert all("OFFSET" not in s.upper() and "LIMIT 500" in s for s in selects)
+        plan = store.db.execute(
+            "EXPLAIN QUERY PLAN " + selects[5].replace("INDEXED BY", "INDEXED BY")
+        ).fetchall()
+        assert any("articles_unread" in row[-1] for row in plan), plan
+        # A page of 500 rows costs well under 1 MB; 75k rows held at once would cost ~40 MB.
+        assert peak < 5_000_000, peak
