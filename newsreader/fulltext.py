@@ -64,6 +64,16 @@ def _clean_refs(html: bytes | str) -> bytes | str:
     return _CHAR_REF.sub(_drop_bad_ref, html) if b"&#" in html else html
 
 
+def _quiet_library_logs() -> None:
+    # Unconfigured, Python prints these libraries' warnings ("discarding data: URL") straight
+    # to stderr, over the TUI or into `show` output. A NullHandler stops that while records
+    # still propagate to whatever logging the application sets up.
+    for name in ("trafilatura", "htmldate", "courlan", "justext"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+
+
 def extract(html: bytes | str, url: str) -> str | None:
     """The article's readable content as clean HTML, or None when nothing article-like is found.
 
@@ -77,6 +87,8 @@ def extract(html: bytes | str, url: str) -> str | None:
     html = _clean_refs(html)
     try:
         import trafilatura
+
+        _quiet_library_logs()
 
         out = trafilatura.extract(
             html,

@@ -200,3 +200,17 @@ def test_a_control_character_reference_does_not_lose_the_page(ref: str) -> None:
     )
     out = extract(html, "https://news.example/x")
     assert out is not None and "Engineers will begin surveying" in out
+
+
+def test_library_warnings_do_not_reach_stderr() -> None:
+    # trafilatura logs "discarding data: URL" on pages it rejects; with no logging configured
+    # Python would print that over the TUI. The warning is emitted directly to stay reliable.
+    code = (
+        "import logging; from newsreader.fulltext import extract; "
+        "extract(b'<p>x</p>', 'https://x.example/'); "
+        "logging.getLogger('trafilatura.core').warning('discarding data: x')"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stderr == ""
