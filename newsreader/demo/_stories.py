@@ -249,7 +249,7 @@ The £4.2m building has chilled storage, a public viewing gallery and space for 
 The old shed will be demolished later this year to make room for boat repair yards.
 """),
             I("kestrel-probe-lands-enceladus-saltby-engineers", "Harbour engineers cheer as Kestrel probe lands on Enceladus", "Megan Hollis", ["Local", "Science"], 6.0, """
-Engineers at a Saltby firm cheered last night as the Kestrel probe they helped build landed safely on Enceladus, a moon of Saturn.
+Engineers at a Saltby firm cheered yesterday as the Kestrel probe they helped build landed safely on Enceladus, a moon of Saturn.
 
 Penwith Precision, which employs 46 people on the industrial estate, designed and built the lander's sampling arm, which will scoop ice from the moon's surface and pass it to onboard instruments.
 
