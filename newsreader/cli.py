@@ -1,0 +1,475 @@
+"""The command line: `newsreader` opens the reader; subcommands are for scripts and cron.
+
+Headless commands never import Textual, and import the rest lazily, so they start fast.
+Exit status: 0 success, 1 the command failed (one line on stderr), 2 bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from newsreader import __version__
+from newsreader.model import NewsreaderError
+from newsreader.sanitize import clean_line
+
+if TYPE_CHECKING:
+    from newsreader.runtime import Runtime
+    from newsreader.store import ArticleRow, Store
+
+
+class Failed(Exception):
+    """Exit 1 with this one-line reason."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="newsreader",
+        description="A terminal news reader. With no command, opens the reader.",
+    )
+    p.add_argument(
+        "--config",
+        metavar="PATH",
+        help="config file (default: $NEWSREADER_CONFIG or the platform config folder)",
+    )
+    p.add_argument(
+        "--data-dir",
+        metavar="PATH",
+        help="folder for the store (default: $NEWSREADER_DATA_DIR or the platform data folder)",
+    )
+    p.add_argument("--version", action="version", version=f"newsreader {__version__}")
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the reader on bundled sample feeds, offline, in a temporary store",
+    )
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    a = sub.add_parser("add", help="subscribe to a feed (URL, web page, file:// URL or path)")
+    a.add_argument("url", metavar="URL")
+    a.add_argument("--title", help="show this title instead of the feed's own")
+    a.add_argument("--tag", action="append", default=[], help="a tag (repeatable)")
+    a.add_argument("--section", choices=["news", "opinion", "trending"], default="news")
+    a.add_argument(
+        "--full-text",
+        action="store_true",
+        help="fetch each new article's web page for offline reading",
+    )
+
+    r = sub.add_parser("remove", help="unsubscribe from a feed and drop its stored articles")
+    r.add_argument("url", metavar="URL")
+
+    f = sub.add_parser("feeds", help="list subscriptions with unread counts and errors")
+    f.add_argument("--json", action="store_true", help="print JSON")
+
+    i = sub.add_parser("import", help="subscribe to the feeds in an OPML file (no fetching)")
+    i.add_argument("file", metavar="FILE.opml")
+
+    e = sub.add_parser("export", help="write subscriptions as OPML 2.0 (to stdout or FILE)")
+    e.add_argument("file", metavar="FILE.opml", nargs="?")
+
+    rf = sub.add_parser("refresh", help="fetch all due feeds and print a summary")
+    rf.add_argument("--force", action="store_true", help="ignore the schedule (not Retry-After)")
+    rf.add_argument("--json", action="store_true", help="print JSON")
+
+    ls = sub.add_parser("list", help="list stored articles, newest first")
+    ls.add_argument("--unread", action="store_true")
+    ls.add_argument("--starred", action="store_true")
+    ls.add_argument("--feed", metavar="URL", help="only this feed (url or title)")
+    ls.add_argument("--tag", metavar="T")
+    ls.add_argument("--section", choices=["news", "opinion", "trending"])
+    ls.add_argument("--search", metavar="Q", help="full-text search")
+    ls.add_argument("--limit", type=_positive, default=50, metavar="N", help="default 50")
+    ls.add_argument("--json", action="store_true", help="print JSON")
+
+    s = sub.add_parser("show", help="print an article as text")
+    s.add_argument("id", type=int, metavar="ID")
+
+    t = sub.add_parser("trending", help="stories most covered across feeds right now")
+    t.add_argument("--json", action="store_true", help="print JSON")
+    o = sub.add_parser("opinion", help="the newest opinion, blog and analysis pieces")
+    o.add_argument("--json", action="store_true", help="print JSON")
+    o.add_argument("--limit", type=_positive, default=30, metavar="N")
+
+    m = sub.add_parser("mark", help="mark articles read, unread, starred or unstarred")
+    m.add_argument("ids", type=int, nargs="+", metavar="ID")
+    g = m.add_mutually_exclusive_group(required=True)
+    for flag in ("read", "unread", "star", "unstar"):
+        g.add_argument(f"--{flag}", dest="state", action="store_const", const=flag)
+    return p
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        if args.command is None:
+            return _run_tui(args)
+        return COMMANDS[args.command](args)
+    except (Failed, NewsreaderError) as exc:
+        print(f"newsreader: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("newsreader: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _runtime(args: argparse.Namespace, *, create: bool = False) -> Runtime:
+    from newsreader.runtime import Runtime
+
+    return Runtime.load(args.config, args.data_dir, create_config=create)
+
+
+def _run_tui(args: argparse.Namespace) -> int:
+    if args.demo:
+        from newsreader.demo_run import run_demo
+
+        return run_demo()
+    rt = _runtime(args, create=True)
+    from newsreader.app import run_app
+
+    return run_app(rt)
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from newsreader.model import FeedConfig
+    from newsreader.refresh import subscribe
+
+    rt = _runtime(args)
+    feed = FeedConfig(
+        url=args.url,
+        title=args.title,
+        tags=args.tag,
+        section=args.section,
+        full_text=args.full_text,
+    )
+    added, new = asyncio.run(subscribe(rt, feed))
+    title = clean_line(added.title or added.url)
+    print(f"Subscribed to {title} <{added.url}>: {new} articles")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    rt = _runtime(args)
+    url = rt.find_feed_url(args.url)
+    if url is None:
+        raise Failed(f"not subscribed to {args.url}")
+    feed = rt.remove_subscription(url)
+    from newsreader.store import Store
+
+    with Store.open(rt.data_dir) as store:
+        rows = store.feeds([url], counts=False)
+        store.delete_feed(url)
+    title = feed.title or (rows[0].display_title if rows else url)
+    print(f"Removed {clean_line(title)} <{url}>")
+    return 0
+
+
+def cmd_feeds(args: argparse.Namespace) -> int:
+    from newsreader.store import iso
+
+    rt = _runtime(args)
+    with rt.open_store() as store:
+        rows = store.feeds([f.url for f in rt.feeds])
+    if args.json:
+        out = []
+        for row in rows:
+            conf = rt.feed_config(row.url)
+            out.append(
+                {
+                    "url": row.url,
+                    "title": row.display_title,
+                    "site_link": row.site_link,
+                    "tags": row.tags,
+                    "section": row.section,
+                    "source": conf.source if conf else None,
+                    "unread": row.unread,
+                    "total": row.total,
+                    "last_fetch": iso(row.last_fetch),
+                    "last_status": row.last_status,
+                    "error": row.last_error,
+                    "error_count": row.error_count,
+                    "next_fetch": iso(row.next_fetch),
+                    "gone": row.gone,
+                }
+            )
+        _print_json(out)
+        return 0
+    if not rows:
+        print("No subscriptions. Add one with `newsreader add URL` or `newsreader import FILE`.")
+        return 0
+    for row in rows:
+        state = ""
+        if row.gone:
+            state = "  [gone: 410, no longer polled]"
+        elif row.last_error:
+            state = f"  [error: {clean_line(row.last_error, 120)}]"
+        tags = f"  #{' #'.join(row.tags)}" if row.tags else ""
+        print(f"{row.unread:>5} {clean_line(row.display_title, 60)}  <{row.url}>{tags}{state}")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from newsreader.model import FeedConfig
+    from newsreader.opml import read_opml
+
+    rt = _runtime(args)
+    found = read_opml(Path(args.file))
+    feeds = [FeedConfig(url=f.url, title=f.title, tags=list(f.tags)) for f in found]
+    fresh = rt.add_subscriptions(feeds)
+    with rt.open_store():
+        pass  # records the new feeds so `feeds` shows them before the first refresh
+    skipped = len(found) - len(fresh)
+    print(
+        f"Imported {len(fresh)} feeds from {args.file}"
+        + (f" ({skipped} already subscribed)" if skipped else "")
+        + ("; run `newsreader refresh` to fetch them" if fresh else "")
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
+    from newsreader.opml import write_opml
+
+    rt = _runtime(args)
+    with rt.open_store() as store:
+        titles = {row.url: row.title for row in store.feeds(counts=False)}
+    # Feeds without a title of their own in the config export with the title the feed gave.
+    feeds = [f if f.title else replace(f, title=titles.get(f.url) or None) for f in rt.feeds]
+    data = write_opml(feeds)
+    if args.file:
+        from pathlib import Path
+
+        try:
+            Path(args.file).write_bytes(data)
+        except OSError as exc:
+            raise Failed(f"{args.file}: cannot write: {exc.strerror}") from None
+        print(f"Exported {len(rt.feeds)} feeds to {args.file}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from newsreader.refresh import refresh
+
+    rt = _runtime(args)
+    with rt.open_store() as store:
+        report = asyncio.run(refresh(rt, store, force=args.force))
+    if args.json:
+        _print_json(report.to_json())
+    else:
+        for line in report.lines():
+            print(line)
+    if report.offline:
+        raise Failed(report.offline)
+    return 0
+
+
+def _view_from(args: argparse.Namespace, rt: Runtime, store: Store):  # -> View
+    from newsreader.store import View
+
+    feed_id = None
+    if args.feed:
+        url = rt.find_feed_url(args.feed) or args.feed
+        feed_id = store.feed_id(url)
+        if feed_id is None:
+            raise Failed(f"no such feed: {args.feed}")
+    return View(
+        unread=args.unread,
+        starred=args.starred,
+        feed_id=feed_id,
+        tag=args.tag,
+        section=args.section,
+        search=args.search,
+    )
+
+
+def article_json(row: ArticleRow) -> dict[str, Any]:
+    from newsreader.store import iso
+
+    return {
+        "id": row.id,
+        "feed": row.feed_url,
+        "feed_title": clean_line(row.feed_title),
+        "title": clean_line(row.title),
+        "link": row.link,
+        "author": clean_line(row.author) or None,
+        "published": iso(row.published),
+        "read": row.read,
+        "starred": row.starred,
+        "section": row.section,
+        "opinion": row.opinion,
+    }
+
+
+def _article_line(row: ArticleRow) -> str:
+    stamp = time.strftime("%Y-%m-%d %H:%M", time.gmtime(row.sort_ts))
+    mark = " " if row.read else "●"
+    star = "★" if row.starred else " "
+    feed = clean_line(row.feed_title, 24)
+    return f"{row.id:>7} {mark}{star} {stamp}  {feed:<24}  {clean_line(row.title, 200)}"
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    rt = _runtime(args)
+    with rt.open_store() as store:
+        rows = store.page(_view_from(args, rt, store), limit=args.limit)
+    if args.json:
+        _print_json([article_json(r) for r in rows])
+    else:
+        for r in rows:
+            print(_article_line(r))
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from newsreader.store import Store
+
+    rt = _runtime(args)
+    with Store.open(rt.data_dir) as store:
+        article = store.article(args.id)
+    if article is None:
+        raise Failed(f"no article with id {args.id}")
+    print(format_article(article))
+    return 0
+
+
+def format_article(article: Any) -> str:
+    from newsreader.htmltext import render_html
+    from newsreader.store import iso
+
+    lines = [clean_line(article.title), ""]
+    meta = [clean_line(article.feed_title)]
+    if article.author:
+        meta.insert(0, clean_line(article.author))
+    if article.published:
+        meta.append(iso(article.published) or "")
+    if article.updated and article.updated != article.published:
+        meta.append(f"updated {iso(article.updated)}")
+    lines.append(" · ".join(meta))
+    if article.categories:
+        lines.append("Tags: " + ", ".join(clean_line(c) for c in article.categories))
+    if article.link:
+        lines.append(f"Link: {article.link}")
+    lines.append("")
+    body = article.fulltext_html or article.content_html or article.summary_html or ""
+    lines.append(render_html(body, base_url=article.link).plain())
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def cmd_mark(args: argparse.Namespace) -> int:
+    from newsreader.store import Store
+
+    rt = _runtime(args)
+    with Store.open(rt.data_dir) as store:
+        missing = [i for i in args.ids if store.article(i) is None]
+        if missing:
+            raise Failed("no article with id " + ", ".join(map(str, missing)))
+        if args.state in ("read", "unread"):
+            store.set_read(args.ids, args.state == "read")
+        else:
+            store.set_starred(args.ids, args.state == "star")
+    return 0
+
+
+def cmd_trending(args: argparse.Namespace) -> int:
+    from newsreader.ranking_store import trending_stories
+    from newsreader.store import iso
+
+    rt = _runtime(args)
+    with rt.open_store() as store:
+        stories = trending_stories(store, rt.settings, time.time())
+    if args.json:
+        _print_json(
+            [
+                {
+                    "title": clean_line(s.title),
+                    "sources": s.sources,
+                    "score": round(s.score, 4),
+                    "articles": [
+                        {
+                            "id": a.id,
+                            "feed": a.feed_url,
+                            "feed_title": clean_line(a.feed_title),
+                            "title": clean_line(a.title),
+                            "link": a.link,
+                            "published": iso(a.published),
+                        }
+                        for a in s.members
+                    ],
+                }
+                for s in stories
+            ]
+        )
+        return 0
+    if not stories:
+        print("Nothing is trending: no story is covered by several feeds in the window.")
+    for n, s in enumerate(stories, 1):
+        print(f"{n:>2}. [{s.sources} sources] {clean_line(s.title, 200)}")
+        for a in s.members:
+            print(
+                f"      {a.id:>7}  {clean_line(a.feed_title, 24):<24}  {clean_line(a.title, 120)}"
+            )
+    return 0
+
+
+def cmd_opinion(args: argparse.Namespace) -> int:
+    from newsreader.store import View
+
+    rt = _runtime(args)
+    with rt.open_store() as store:
+        rows = store.page(View(opinion=True), limit=args.limit)
+    if args.json:
+        _print_json([article_json(r) for r in rows])
+    else:
+        for r in rows:
+            print(_article_line(r))
+    return 0
+
+
+def _print_json(data: Any) -> None:
+    # ensure_ascii keeps any stray control character escaped as \uXXXX, never raw.
+    sys.stdout.write(json.dumps(data, ensure_ascii=True, indent=1) + "\n")
+
+
+COMMANDS = {
+    "add": cmd_add,
+    "remove": cmd_remove,
+    "feeds": cmd_feeds,
+    "import": cmd_import,
+    "export": cmd_export,
+    "refresh": cmd_refresh,
+    "list": cmd_list,
+    "show": cmd_show,
+    "mark": cmd_mark,
+    "trending": cmd_trending,
+    "opinion": cmd_opinion,
+}

@@ -1,0 +1,335 @@
+"""From subscriptions to stored articles: fetch due feeds, parse them off the event loop, store
+each feed in one transaction, and report progress as it goes (the CLI prints a summary, the
+TUI shows a progress line).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from newsreader.model import FeedConfig, FeedError, NewsreaderError, ParsedFeed
+from newsreader.runtime import Runtime, normalise_url
+from newsreader.sanitize import clean_line
+from newsreader.store import FeedRow, FetchOutcome, Store
+
+if TYPE_CHECKING:
+    from newsreader.fetch import Fetcher, FetchResult
+
+MAX_BACKOFF = 24 * 3600.0
+# Below this many bodies to parse a process pool costs more to start than it saves.
+POOL_THRESHOLD = 6
+
+
+@dataclass(slots=True)
+class FeedReport:
+    url: str
+    title: str
+    status: str  # "new" | "not_modified" | "error" | "gone"
+    new: int = 0
+    updated: int = 0
+    error: str | None = None
+    http_status: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "url": self.url,
+            "title": self.title,
+            "status": self.status,
+            "new": self.new,
+            "updated": self.updated,
+            "error": self.error,
+            "http_status": self.http_status,
+        }
+
+
+@dataclass(slots=True)
+class Progress:
+    done: int
+    total: int
+    errors: int
+    feed: FeedReport | None = None  # the feed that just finished
+
+
+@dataclass(slots=True)
+class RefreshReport:
+    feeds: list[FeedReport] = field(default_factory=list)
+    skipped: int = 0  # not due yet
+    offline: str | None = None  # set when no remote feed could be reached at all
+    elapsed: float = 0.0
+
+    @property
+    def errors(self) -> list[FeedReport]:
+        return [f for f in self.feeds if f.status == "error"]
+
+    @property
+    def new(self) -> int:
+        return sum(f.new for f in self.feeds)
+
+    def lines(self) -> list[str]:
+        out = []
+        for f in self.feeds:
+            title = clean_line(f.title, 60)
+            if f.status == "error":
+                out.append(f"error  {title}: {clean_line(f.error, 200)}")
+            elif f.status == "gone":
+                out.append(f"gone   {title}: the server says it is gone (410); no longer polled")
+            elif f.new or f.updated:
+                upd = f", {f.updated} updated" if f.updated else ""
+                out.append(f"{f.new:>5}  {title}{upd}")
+        n304 = sum(1 for f in self.feeds if f.status == "not_modified")
+        summary = (
+            f"{len(self.feeds)} feeds fetched in {self.elapsed:.1f} s: {self.new} new articles, "
+            f"{n304} unchanged, {len(self.errors)} errors"
+        )
+        if self.skipped:
+            summary += f", {self.skipped} not due (use --force)"
+        out.append(summary)
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "feeds": [f.to_json() for f in self.feeds],
+            "new": self.new,
+            "errors": len(self.errors),
+            "not_modified": sum(1 for f in self.feeds if f.status == "not_modified"),
+            "skipped": self.skipped,
+            "offline": self.offline,
+            "elapsed": round(self.elapsed, 3),
+        }
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def make_fetcher(rt: Runtime) -> Fetcher:
+    from newsreader.fetch import Fetcher
+
+    r = rt.settings.refresh
+    return Fetcher(
+        concurrency=r.concurrency,
+        per_host=r.per_host,
+        connect_timeout=r.connect_timeout,
+        read_timeout=r.read_timeout,
+        deadline=r.timeout,
+    )
+
+
+def _parse(data: bytes, url: str, headers: dict[str, str], fetched_at: datetime) -> ParsedFeed:
+    from newsreader.parse import parse_feed
+
+    return parse_feed(data, url, headers, fetched_at)
+
+
+def _is_network_failure(result: FetchResult) -> bool:
+    return result.status is None and not result.url.lower().startswith("file:")
+
+
+def _interval(rt: Runtime, conf: FeedConfig | None) -> float:
+    if conf and conf.refresh_minutes:
+        return conf.refresh_minutes * 60.0
+    return max(rt.settings.refresh.interval, 5) * 60.0
+
+
+async def refresh(
+    rt: Runtime,
+    store: Store,
+    *,
+    force: bool = False,
+    urls: list[str] | None = None,
+    progress: ProgressCallback | None = None,
+    now: float | None = None,
+) -> RefreshReport:
+    """Fetch every due feed (or just `urls`) and store the results.
+
+    One bad feed never stops the others. `force` ignores the schedule but still honours a
+    Retry-After that has not passed and never polls a feed that answered 410.
+    """
+    started = time.monotonic()
+    now = time.time() if now is None else now
+    wanted = urls if urls is not None else [f.url for f in rt.feeds]
+    rows = store.feeds(wanted, counts=False)
+    report = RefreshReport()
+    due: list[FeedRow] = []
+    for row in rows:
+        if row.gone or (row.retry_until and row.retry_until > now):
+            report.skipped += 1
+        elif force or row.next_fetch is None or row.next_fetch <= now:
+            due.append(row)
+        else:
+            report.skipped += 1
+    if not due:
+        report.elapsed = time.monotonic() - started
+        return report
+
+    loop = asyncio.get_running_loop()
+    pool: Executor | None = None
+    if len(due) >= POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
+        import multiprocessing
+
+        # spawn, not fork: the TUI runs this from a thread, and forking a threaded process
+        # can deadlock the child.
+        pool = ProcessPoolExecutor(
+            max_workers=min(2, os.cpu_count() or 1),
+            mp_context=multiprocessing.get_context("spawn"),
+        )
+    network_failures: list[tuple[FeedRow, FetchResult]] = []
+    done = errors = 0
+
+    async def one(fetcher: Fetcher, row: FeedRow) -> None:
+        nonlocal done, errors
+        conf = rt.feed_config(row.url)
+        result = await fetcher.fetch(row.current_url, row.etag, row.last_modified)
+        if _is_network_failure(result):
+            network_failures.append((row, result))
+            return
+        feed = await _store_result(store, rt, row, conf, result, pool, loop)
+        report.feeds.append(feed)
+        done += 1
+        errors += feed.status == "error"
+        if progress:
+            progress(Progress(done, len(due), errors, feed))
+
+    try:
+        async with make_fetcher(rt) as fetcher:
+            await asyncio.gather(*(one(fetcher, row) for row in due))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+
+    remote = [r for r in due if not r.current_url.lower().startswith("file:")]
+    if network_failures and len(network_failures) == len(remote):
+        # Nothing remote answered: we are offline. Keep every feed's state as it was, so
+        # coming back online is not punished with backoff, and say it once.
+        reason = network_failures[0][1].error or "no network"
+        report.offline = f"offline: no feed could be reached ({reason})"
+        report.skipped += len(network_failures)
+    else:
+        for row, result in network_failures:
+            conf = rt.feed_config(row.url)
+            feed = await _store_result(store, rt, row, conf, result, None, loop)
+            report.feeds.append(feed)
+            done += 1
+            errors += 1
+            if progress:
+                progress(Progress(done, len(due), errors, feed))
+    order = {url: n for n, url in enumerate(wanted)}
+    report.feeds.sort(key=lambda f: order.get(f.url, len(order)))
+    report.elapsed = time.monotonic() - started
+    return report
+
+
+async def _store_result(
+    store: Store,
+    rt: Runtime,
+    row: FeedRow,
+    conf: FeedConfig | None,
+    result: FetchResult,
+    pool: Executor | None,
+    loop: asyncio.AbstractEventLoop,
+) -> FeedReport:
+    now = time.time()
+    title = row.display_title
+    interval = _interval(rt, conf)
+    outcome = FetchOutcome(
+        status=result.status,
+        etag=result.etag,
+        last_modified=result.last_modified,
+        error=result.error,
+        new_url=result.permanent_redirect,
+        gone=result.gone,
+        not_modified=result.not_modified,
+    )
+    parsed: ParsedFeed | None = None
+    if result.error is None and result.body is not None:
+        fetched_at = datetime.fromtimestamp(now, UTC)
+        try:
+            if pool is not None:
+                parsed = await loop.run_in_executor(
+                    pool, _parse, result.body, result.final_url, result.headers, fetched_at
+                )
+            else:
+                parsed = _parse(result.body, result.final_url, result.headers, fetched_at)
+        except FeedError as exc:
+            outcome.error = str(exc)
+        except Exception as exc:  # a parser bug must not stop the other feeds
+            outcome.error = f"could not parse: {type(exc).__name__}: {exc}"
+    if outcome.error:
+        backoff = min(interval * (2 ** min(row.error_count, 10)), MAX_BACKOFF)
+        outcome.next_fetch = now + backoff
+        if result.retry_after:
+            outcome.retry_until = now + result.retry_after
+            outcome.next_fetch = max(outcome.next_fetch, outcome.retry_until)
+        outcome.etag, outcome.last_modified = row.etag, row.last_modified
+    else:
+        outcome.next_fetch = now + interval
+    try:
+        new, updated = store.record_fetch(
+            row.id, outcome, parsed, now=now, keep_title=bool(conf and conf.title)
+        )
+    except Exception as exc:  # e.g. disk full: this feed fails, the others go on
+        return FeedReport(row.url, title, "error", error=f"could not store: {exc}")
+    if parsed and parsed.title and not (conf and conf.title):
+        title = parsed.title
+    if result.gone:
+        status = "gone"
+    elif outcome.error:
+        status = "error"
+    elif result.not_modified:
+        status = "not_modified"
+    else:
+        status = "new"
+    return FeedReport(
+        row.url, title, status, new, updated, outcome.error, http_status=result.status
+    )
+
+
+async def subscribe(rt: Runtime, feed: FeedConfig) -> tuple[FeedConfig, int]:
+    """Verify a feed (finding it from a web page if needed), save it, store its articles.
+
+    Returns the saved subscription and the number of articles stored.
+    """
+    from newsreader.discover import discover
+
+    url = normalise_url(feed.url)
+    if rt.feed_config(url):
+        raise NewsreaderError(f"already subscribed to {url}")
+    async with make_fetcher(rt) as fetcher:
+        found = await discover(fetcher, url)
+    if found.url != url and rt.feed_config(found.url):
+        raise NewsreaderError(f"already subscribed to {found.url} (found at {url})")
+    saved = FeedConfig(
+        url=found.url,
+        title=feed.title,
+        tags=list(feed.tags),
+        section=feed.section,
+        full_text=feed.full_text,
+        refresh_minutes=feed.refresh_minutes,
+        source="feeds",
+    )
+    rt.add_subscription(saved)
+    with rt.open_store() as store:
+        feed_id = store.feed_id(saved.url)
+        assert feed_id is not None
+        res = found.result
+        outcome = FetchOutcome(
+            status=res.status,
+            etag=res.etag,
+            last_modified=res.last_modified,
+            new_url=res.permanent_redirect,
+            next_fetch=time.time() + _interval(rt, saved),
+        )
+        new, _ = store.record_fetch(feed_id, outcome, found.parsed, keep_title=bool(feed.title))
+    if not saved.title:
+        saved = FeedConfig(**{**_fields(saved), "title": found.parsed.title})
+    return saved, new
+
+
+def _fields(feed: FeedConfig) -> dict[str, Any]:
+    return {name: getattr(feed, name) for name in FeedConfig.__slots__}

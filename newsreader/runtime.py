@@ -1,0 +1,154 @@
+"""Everything a command or the TUI needs to start: paths, settings, subscriptions, the store.
+
+Shared by the CLI and the app so both resolve files and validate config the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from newsreader import config as cfg
+from newsreader.model import FeedConfig, NewsreaderError
+from newsreader.store import Store
+
+
+@dataclass
+class Runtime:
+    config_path: Path
+    data_dir: Path
+    settings: cfg.Settings
+    subscriptions: list[FeedConfig]  # feeds.toml only
+    first_run: bool = False
+    _feeds: list[FeedConfig] = field(default_factory=list)
+
+    @classmethod
+    def load(
+        cls,
+        config: str | os.PathLike[str] | None = None,
+        data: str | os.PathLike[str] | None = None,
+        *,
+        create_config: bool = False,
+    ) -> Runtime:
+        """Resolve paths and validate both config files (raises ConfigError, one line)."""
+        config_path = cfg.config_path(config)
+        first_run = False
+        if create_config and not config_path.exists():
+            try:
+                first_run = cfg.write_first_config(config_path)
+            except OSError as exc:
+                raise cfg.ConfigError(f"{config_path}: cannot create: {exc.strerror}") from None
+        settings = cfg.load_settings(config_path, required=config is not None)
+        subs = cfg.load_subscriptions(cfg.feeds_path(config_path))
+        rt = cls(config_path, cfg.data_dir(data), settings, subs, first_run)
+        rt._feeds = cfg.all_feeds(settings, subs)
+        return rt
+
+    @property
+    def feeds(self) -> list[FeedConfig]:
+        """All subscriptions: config.toml's, then feeds.toml's."""
+        return self._feeds
+
+    def feed_config(self, url: str) -> FeedConfig | None:
+        return next((f for f in self._feeds if f.url == url), None)
+
+    def classifier(self):  # -> store.Classifier
+        from newsreader.ranking import is_opinion
+
+        return partial(_classify, is_opinion, tuple(self.settings.opinion.keywords))
+
+    def open_store(self) -> Store:
+        """Open the store, migrate it, and make its feed rows match the subscriptions."""
+        store = Store.open(self.data_dir)
+        try:
+            store.reclassify("\x1f".join(sorted(self.settings.opinion.keywords)), self.classifier())
+            store.sync_feeds(self._feeds)
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    # -- subscriptions written by the program -----------------------------------------------
+
+    def add_subscription(self, feed: FeedConfig) -> None:
+        if self.feed_config(feed.url):
+            raise NewsreaderError(f"already subscribed to {feed.url}")
+        self.subscriptions = [*self.subscriptions, feed]
+        cfg.save_subscriptions(cfg.feeds_path(self.config_path), self.subscriptions)
+        self._feeds = cfg.all_feeds(self.settings, self.subscriptions)
+
+    def add_subscriptions(self, feeds: list[FeedConfig]) -> list[FeedConfig]:
+        """Add many at once (one write); returns those that were not already there."""
+        known = {f.url for f in self._feeds}
+        fresh = []
+        for f in feeds:
+            if f.url not in known:
+                known.add(f.url)
+                fresh.append(f)
+        if fresh:
+            self.subscriptions = [*self.subscriptions, *fresh]
+            cfg.save_subscriptions(cfg.feeds_path(self.config_path), self.subscriptions)
+            self._feeds = cfg.all_feeds(self.settings, self.subscriptions)
+        return fresh
+
+    def update_subscription(self, url: str, **changes: object) -> None:
+        """Change a feeds.toml entry (rename, retag); config.toml entries are read-only."""
+        feed = self.feed_config(url)
+        if feed is None:
+            raise NewsreaderError(f"not subscribed to {url}")
+        if feed.source == "config":
+            raise NewsreaderError(_config_owned(self.config_path, feed, "change"))
+        for key, value in changes.items():
+            setattr(feed, key, value)
+        cfg.save_subscriptions(cfg.feeds_path(self.config_path), self.subscriptions)
+
+    def remove_subscription(self, url: str) -> FeedConfig:
+        feed = self.feed_config(url)
+        if feed is None:
+            raise NewsreaderError(f"not subscribed to {url}")
+        if feed.source == "config":
+            raise NewsreaderError(_config_owned(self.config_path, feed, "remove"))
+        self.subscriptions = [f for f in self.subscriptions if f.url != url]
+        cfg.save_subscriptions(cfg.feeds_path(self.config_path), self.subscriptions)
+        self._feeds = cfg.all_feeds(self.settings, self.subscriptions)
+        return feed
+
+    def find_feed_url(self, text: str) -> str | None:
+        """A subscription by exact url, normalised local path, or case-insensitive title."""
+        for candidate in (text, normalise_url(text)):
+            if self.feed_config(candidate):
+                return candidate
+        lowered = text.lower()
+        for f in self._feeds:
+            if f.title and f.title.lower() == lowered:
+                return f.url
+        return None
+
+
+def _classify(is_opinion, keywords, section, categories, link) -> bool:  # noqa: ANN001
+    return is_opinion(section, categories, link, keywords)
+
+
+def _config_owned(config_path: Path, feed: FeedConfig, verb: str) -> str:
+    where = f"{config_path}:{feed.line}" if feed.line else str(config_path)
+    return f"{feed.url} is defined in {where}; edit config.toml to {verb} it"
+
+
+def normalise_url(text: str) -> str:
+    """http(s) and file URLs as given; a local path becomes an absolute file:// URL."""
+    lowered = text.lower()
+    if lowered.startswith(("http://", "https://")):
+        return text.strip()
+    if lowered.startswith("file://"):
+        return "file://" + str(Path(unquote(urlsplit(text).path)).resolve())
+    return "file://" + str(Path(text).expanduser().resolve())
+
+
+def local_path(url: str) -> Path | None:
+    """The path of a file:// URL, else None."""
+    if url.lower().startswith("file://"):
+        return Path(unquote(urlsplit(url).path))
+    return None
