@@ -67,6 +67,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
+from operator import attrgetter
 from urllib.parse import unquote, urlsplit
 
 __all__ = [
@@ -191,7 +193,6 @@ def _fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
 
 
-@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """Light suffix folding: enough that plural/verb forms of one word meet, no more."""
     if len(word) <= 3 or word.isdigit():
@@ -217,12 +218,30 @@ def _stem(word: str) -> str:
 WEAK_WORDS: frozenset[str] = frozenset(_stem(w) for w in _WEAK.split())
 
 
+class _WordMap(dict[str, str]):
+    """word -> its stem, or "" for a word that is dropped; filled on first sight."""
+
+    LIMIT = 200_000  # words; beyond this, start again rather than grow without bound
+
+    def __missing__(self, word: str) -> str:
+        stem = "" if len(word) < 2 or word in STOP_WORDS else _stem(word)
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[word] = stem
+        return stem
+
+
+_WORDS = _WordMap()
+
+
 def _significant(text: str) -> set[str]:
     text = _fold(text)
     if "'" in text or "\u2019" in text or "`" in text:
         text = _APOSTROPHE.sub("", _POSSESSIVE.sub("", text))
-    stop = STOP_WORDS
-    return {_stem(w) for w in _WORD.findall(text) if len(w) > 1 and w not in stop}
+    # map() over the dict's own __getitem__ keeps the per-word work in C once a word is known
+    words = set(map(_WORDS.__getitem__, _WORD.findall(text)))
+    words.discard("")
+    return words
 
 
 @lru_cache(maxsize=4096)
@@ -311,45 +330,52 @@ def _cluster(
     """Union-find parents over items (index order must be deterministic)."""
     n = len(sets)
     parent = list(range(n))
-    df: Counter[str] = Counter()
-    for s in sets:
-        df.update(s)
+    df = Counter(chain.from_iterable(sets))
     cap = max(DF_FLOOR, int(DF_FRACTION * n))
     common = {w for w, c in df.items() if c > cap}
     if common:
         sets = [s - common if not s.isdisjoint(common) else s for s in sets]
 
-    index: dict[str, list[int]] = {}
-    keep = min_shared - 1
+    # One global order for prefix filtering: generic words last (they rarely decide a
+    # match), then rarest first, then the word itself so the order is total.
     weak = WEAK_WORDS
-    rank_key = df.__getitem__
+    order = {w: (w in weak, c, w) for w, c in df.items() if c <= cap}
+    key = order.__getitem__
+    keep = min_shared - 1
+    index: dict[str, list[int]] = {}
+    find = _find
     for i, s in enumerate(sets):
         size = len(s)
         if size < min_shared:
             continue
-        # Rarest first (ties by word) so every run picks the same prefix.
-        prefix = sorted(s, key=lambda w: (rank_key(w), w))[: size - keep]
-        seen: set[int] = set()
-        for w in prefix:
+        postings: list[list[int]] = []
+        for w in sorted(s, key=key)[: size - keep]:
             posting = index.get(w)
             if posting is None:
                 index[w] = [i]
-                continue
-            for j in posting:
-                if j in seen:
-                    continue
-                seen.add(j)
-                if _find(parent, i) == _find(parent, j):
-                    continue
-                other = sets[j]
-                both = s & other
-                shared = len(both)
-                if (
-                    shared >= min_shared
-                    and shared >= min_overlap * min(size, len(other)) - 1e-9
-                    and (min_strong <= 0 or len(both - weak) >= min_strong)
-                ):
-                    _union(parent, i, j)
+            else:
+                postings.append(posting)
+        if not postings:
+            continue
+        candidates = postings[0] if len(postings) == 1 else set().union(*postings)
+        root = find(parent, i)
+        for j in candidates:
+            rj = parent[j]
+            if rj != j:
+                rj = find(parent, j)
+            if rj == root:
+                continue  # already in the same story
+            other = sets[j]
+            both = s & other
+            shared = len(both)
+            if (
+                shared >= min_shared
+                and shared >= min_overlap * min(size, len(other)) - 1e-9
+                and (min_strong <= 0 or len(both - weak) >= min_strong)
+            ):
+                _union(parent, i, j)
+                root = find(parent, i)
+        for posting in postings:
             posting.append(i)
 
     by_link: dict[str, int] = {}
@@ -363,6 +389,9 @@ def _cluster(
 
 def _freshest_key(it: RankItem) -> tuple[float, int]:
     return (-it.published, it.id)
+
+
+_input_order = attrgetter("id", "feed_id", "published")
 
 
 def trending(
@@ -380,7 +409,7 @@ def trending(
     recent = [it for it in items if it.published >= start]
     if not recent or size <= 0:
         return []
-    recent.sort(key=lambda it: (it.id, it.feed_id, it.published))
+    recent.sort(key=_input_order)
     if cache is not None:
         sets = cache._tokens_for(recent)
     else:
@@ -389,15 +418,23 @@ def trending(
 
     groups: dict[int, list[RankItem]] = {}
     for i, it in enumerate(recent):
-        groups.setdefault(_find(parent, i), []).append(it)
+        root = parent[i]
+        if root != i:
+            root = _find(parent, root)
+        group = groups.get(root)
+        if group is None:
+            groups[root] = [it]
+        else:
+            group.append(it)
 
     half_life = max(half_life_hours, 1e-9) * 3600.0
     decay = math.log(0.5) / half_life
     stories: list[Story] = []
     for members in groups.values():
+        if len(members) < min_sources and all(it.section != "trending" for it in members):
+            continue  # cheap exit for the many singletons
         feeds = {it.feed_id for it in members}
-        has_ranked = any(it.section == "trending" for it in members)
-        if len(feeds) < min_sources and not has_ranked:
+        if len(feeds) < min_sources and all(it.section != "trending" for it in members):
             continue
         members.sort(key=_freshest_key)
         fresh: dict[int, float] = {}  # news/opinion feed -> its freshest member's time
