@@ -246,6 +246,17 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0][:200] if text else ""
 
 
+def _url_problem(url: str) -> str | None:
+    """Why an http(s) URL cannot be requested, or None."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises for a port out of range
+        host = parts.hostname
+    except ValueError as exc:
+        return f"invalid URL ({exc})"
+    return None if host else "invalid URL (no host)"
+
+
 def _is_http(url: str) -> bool:
     return url[:7].lower() == "http://" or url[:8].lower() == "https://"
 
@@ -402,6 +413,9 @@ class Fetcher:
         loop = asyncio.get_running_loop()
         hops = 0
         while True:
+            problem = _url_problem(current)
+            if problem:
+                return FetchResult(url, current, None, error=problem)
             host = urlsplit(current).hostname or ""
             # Per-host slot first, then a global one, so a crowd waiting on one slow host does
             # not hold global slots that other hosts could use.
@@ -430,7 +444,10 @@ class Fetcher:
             hops += 1
             if hops > self.max_redirects:
                 return FetchResult(url, current, status, error="too many redirects")
-            target = urljoin(current, location.strip())
+            try:
+                target = urljoin(current, location.strip())
+            except ValueError as exc:
+                return FetchResult(url, current, status, error=f"invalid URL ({exc})")
             if not _is_http(target):
                 scheme = target.split(":", 1)[0][:20]
                 return FetchResult(
