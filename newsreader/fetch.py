@@ -52,6 +52,9 @@ class FetchResult:
     retry_after: float | None = None  # seconds, from Retry-After on 429/503
     error: str | None = None  # one-line reason
     elapsed: float = 0.0
+    # True when the server could not be reached or stopped answering (DNS, refused, reset,
+    # timeout): the network may be down. False for HTTP errors, bad URLs and local files.
+    network_error: bool = False
 
     @property
     def ok(self) -> bool:
@@ -427,10 +430,21 @@ class Fetcher:
                         outcome = await self._one_request(current, headers)
                 except TimeoutError:
                     return FetchResult(
-                        url, current, None, error=f"timed out after {self.deadline:g} s"
+                        url,
+                        current,
+                        None,
+                        error=f"timed out after {self.deadline:g} s",
+                        network_error=True,
                     )
                 except Exception as exc:  # never a traceback for a network problem
-                    return FetchResult(url, current, None, error=describe_error(exc, host, self))
+                    return FetchResult(
+                        url,
+                        current,
+                        None,
+                        error=describe_error(exc, host, self),
+                        network_error=isinstance(exc, httpx.TransportError | OSError)
+                        and not isinstance(exc, httpx.UnsupportedProtocol),
+                    )
             if isinstance(outcome, FetchResult):
                 outcome.url = url
                 if permanent and outcome.error is None:

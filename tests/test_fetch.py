@@ -273,6 +273,7 @@ async def test_other_http_errors(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/missing").respond_with_data("no", status=404)
     r = await fetch(httpserver.url_for("/missing"))
     assert r.status == 404 and r.body is None and not r.gone and r.retry_after is None
+    assert not r.network_error
     assert r.error is not None and r.error.lower() == "http 404 not found"
 
 
@@ -288,6 +289,7 @@ async def test_slow_response_cut_at_deadline(threaded_server: HTTPServer) -> Non
     r = await fetch(threaded_server.url_for("/slow"), deadline=1, read_timeout=20)
     assert time.monotonic() - started < 3
     assert r.error == "timed out after 1 s" and r.body is None and r.status is None
+    assert r.network_error
 
 
 async def test_read_timeout(threaded_server: HTTPServer) -> None:
@@ -364,12 +366,14 @@ def closed_port() -> int:
 async def test_connection_refused() -> None:
     r = await fetch(f"http://127.0.0.1:{closed_port()}/feed.xml")
     assert r.error == "connection refused" and r.status is None and r.body is None
+    assert r.network_error
 
 
 async def test_dns_failure() -> None:
     # .invalid never resolves (RFC 6761); resolvers answer at once, online or not.
     r = await fetch("http://no-such-host.invalid/feed.xml", deadline=5)
     assert r.error == "DNS lookup failed for no-such-host.invalid" and r.status is None
+    assert r.network_error
 
 
 @pytest.mark.parametrize(
@@ -382,7 +386,7 @@ async def test_dns_failure() -> None:
 )
 async def test_invalid_urls(url: str, error: str) -> None:
     r = await fetch(url)
-    assert r.error == error and r.status is None
+    assert r.error == error and r.status is None and not r.network_error
 
 
 @contextlib.contextmanager
@@ -520,6 +524,7 @@ async def test_file_errors(tmp_path: Path) -> None:
     async with Fetcher(max_bytes=1000) as f:
         r = await f.fetch(str(tmp_path / "nope.xml"))
         assert r.error == f"no such file: {tmp_path / 'nope.xml'}" and r.status is None
+        assert not r.network_error
         r = await f.fetch(str(tmp_path))
         assert r.error == f"is a directory: {tmp_path}"
         r = await f.fetch(big.as_uri())
