@@ -85,6 +85,9 @@ def vocabulary(rng: random.Random, size: int) -> list[str]:
     return sorted(words)
 
 
+STORY_OF: dict[int, int] = {}  # item id -> generated story number (singletons absent)
+
+
 def build(n: int, feeds: int, days: float, seed: int = 1) -> list[RankItem]:
     rng = random.Random(seed)
     vocab = vocabulary(rng, 20_000)
@@ -104,10 +107,12 @@ def build(n: int, feeds: int, days: float, seed: int = 1) -> list[RankItem]:
             if story_words and rng.random() < 0.85:
                 # pick a story published near this time, else start a new one
                 k = rng.randrange(len(story_words))
+                STORY_OF[len(items) + 1] = k
                 published = min(NOW, story_time[k] + rng.random() * 6 * 3600)
                 key = story_words[k]
             else:
                 key = rng.choices(vocab, cum_weights=weights, k=8)
+                STORY_OF[len(items) + 1] = len(story_words)
                 story_words.append(key)
                 story_time.append(published)
             words = rng.sample(key, rng.randint(4, 6)) + rng.choices(
@@ -203,8 +208,27 @@ def main() -> None:
         print(
             f"  {s.sources:3d} sources  score {s.score:6.2f}  {len(s.articles):3d} items  {s.title[:60]}"
         )
-    all_stories = trending(window, NOW, cache=cache, size=10**9)
+    all_stories = trending(window, NOW, cache=cache, size=10**9, min_sources=1)
+    # pairwise precision/recall against the generator's own stories
+    found = {a.id: k for k, s in enumerate(all_stories) for a in s.articles}
+    true_pairs: dict[int, int] = {}
+    for it in window:
+        if it.id in STORY_OF:
+            true_pairs[STORY_OF[it.id]] = true_pairs.get(STORY_OF[it.id], 0) + 1
+    sizes: dict[int, dict[int, int]] = {}
+    for it in window:
+        sizes.setdefault(found[it.id], {})
+        key = STORY_OF.get(it.id, -it.id)
+        sizes[found[it.id]][key] = sizes[found[it.id]].get(key, 0) + 1
+    tp = sum(c * (c - 1) // 2 for d in sizes.values() for k, c in d.items() if k >= 0)
+    predicted = sum(sum(d.values()) * (sum(d.values()) - 1) // 2 for d in sizes.values())
+    actual = sum(c * (c - 1) // 2 for c in true_pairs.values())
+    print(
+        f"clustering vs generated stories: pairwise precision {tp / max(predicted, 1):.3f}, "
+        f"recall {tp / max(actual, 1):.3f}"
+    )
     multi = sum(1 for s in all_stories if s.sources >= 2)
+    all_stories = [s for s in all_stories if s.sources >= 2]
     print(
         f"{multi:,} multi-source stories in the window; biggest has "
         f"{max(len(s.articles) for s in all_stories)} items"

@@ -183,6 +183,8 @@ _WORD = re.compile(r"[^\W_]+")
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
 _APOSTROPHE = re.compile(r"['\u2019`]")
 _VOWELS_LS = frozenset("aeiouls")
+# bytes.translate is the fastest way to turn ASCII punctuation into spaces
+_ASCII_SPLIT = bytes(c if c < 128 and chr(c).isalnum() else 32 for c in range(256))
 
 
 def _fold(text: str) -> str:
@@ -238,8 +240,13 @@ def _significant(text: str) -> set[str]:
     text = _fold(text)
     if "'" in text or "\u2019" in text or "`" in text:
         text = _APOSTROPHE.sub("", _POSSESSIVE.sub("", text))
+    # ASCII (most headlines): translate + split is several times faster than the regex
+    if text.isascii():
+        tokens = text.encode("ascii").translate(_ASCII_SPLIT).decode("ascii").split()
+    else:
+        tokens = _WORD.findall(text)
     # map() over the dict's own __getitem__ keeps the per-word work in C once a word is known
-    words = set(map(_WORDS.__getitem__, _WORD.findall(text)))
+    words = set(map(_WORDS.__getitem__, tokens))
     words.discard("")
     return words
 
@@ -361,8 +368,8 @@ def _cluster(
         root = find(parent, i)
         for j in candidates:
             rj = parent[j]
-            if rj != j:
-                rj = find(parent, j)
+            if parent[rj] != rj:  # inline the common depth-1 case of find()
+                rj = find(parent, rj)
             if rj == root:
                 continue  # already in the same story
             other = sets[j]
