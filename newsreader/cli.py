@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsreader import __version__
 from newsreader.model import NewsreaderError
-from newsreader.sanitize import clean_line
+from newsreader.sanitize import clean_line, safe_url
 
 if TYPE_CHECKING:
     from newsreader.runtime import Runtime
@@ -198,16 +198,16 @@ def cmd_feeds(args: argparse.Namespace) -> int:
             out.append(
                 {
                     "url": row.url,
-                    "title": row.display_title,
-                    "site_link": row.site_link,
-                    "tags": row.tags,
+                    "title": clean_line(row.display_title),
+                    "site_link": safe_url(row.site_link),
+                    "tags": [clean_line(t) for t in row.tags],
                     "section": row.section,
                     "source": conf.source if conf else None,
                     "unread": row.unread,
                     "total": row.total,
                     "last_fetch": iso(row.last_fetch),
                     "last_status": row.last_status,
-                    "error": row.last_error,
+                    "error": clean_line(row.last_error) or None,
                     "error_count": row.error_count,
                     "next_fetch": iso(row.next_fetch),
                     "gone": row.gone,
@@ -224,8 +224,9 @@ def cmd_feeds(args: argparse.Namespace) -> int:
             state = "  [gone: 410, no longer polled]"
         elif row.last_error:
             state = f"  [error: {clean_line(row.last_error, 120)}]"
-        tags = f"  #{' #'.join(row.tags)}" if row.tags else ""
-        print(f"{row.unread:>5} {clean_line(row.display_title, 60)}  <{row.url}>{tags}{state}")
+        tags = f"  #{' #'.join(clean_line(t, 60) for t in row.tags)}" if row.tags else ""
+        title = clean_line(row.display_title, 60)
+        print(f"{row.unread:>5} {title}  <{clean_line(row.url, 4000)}>{tags}{state}")
     return 0
 
 
@@ -320,7 +321,7 @@ def article_json(row: ArticleRow) -> dict[str, Any]:
         "feed": row.feed_url,
         "feed_title": clean_line(row.feed_title),
         "title": clean_line(row.title),
-        "link": row.link,
+        "link": safe_url(row.link),
         "author": clean_line(row.author) or None,
         "published": iso(row.published),
         "read": row.read,
@@ -377,8 +378,9 @@ def format_article(article: Any) -> str:
     lines.append(" · ".join(meta))
     if article.categories:
         lines.append("Tags: " + ", ".join(clean_line(c) for c in article.categories))
-    if article.link:
-        lines.append(f"Link: {article.link}")
+    link = safe_url(article.link)
+    if link:
+        lines.append(f"Link: {link}")
     lines.append("")
     body = article.fulltext_html or article.content_html or article.summary_html or ""
     lines.append(render_html(body, base_url=article.link).plain())
@@ -420,7 +422,7 @@ def cmd_trending(args: argparse.Namespace) -> int:
                             "feed": a.feed_url,
                             "feed_title": clean_line(a.feed_title),
                             "title": clean_line(a.title),
-                            "link": a.link,
+                            "link": safe_url(a.link),
                             "published": iso(a.published),
                         }
                         for a in s.members
