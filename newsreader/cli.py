@@ -258,10 +258,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     rt = _runtime(args)
     with rt.open_store() as store:
-        titles = {row.url: row.title for row in store.feeds(counts=False)}
+        rows = {row.url: row for row in store.feeds(counts=False)}
     # Feeds without a title of their own in the config export with the title the feed gave.
-    feeds = [f if f.title else replace(f, title=titles.get(f.url) or None) for f in rt.feeds]
-    data = write_opml(feeds)
+    feeds = [
+        f if f.title or f.url not in rows else replace(f, title=rows[f.url].title or None)
+        for f in rt.feeds
+    ]
+    site_links = {url: row.site_link for url, row in rows.items() if row.site_link}
+    data = write_opml(feeds, site_links=site_links)
     if args.file:
         from pathlib import Path
 

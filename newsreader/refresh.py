@@ -128,7 +128,7 @@ def _parse(data: bytes, url: str, headers: dict[str, str], fetched_at: datetime)
 
 
 def _is_network_failure(result: FetchResult) -> bool:
-    return result.status is None and not result.url.lower().startswith("file:")
+    return result.network_error
 
 
 def _interval(rt: Runtime, conf: FeedConfig | None) -> float:

@@ -205,7 +205,8 @@ _MIGRATIONS: list[str] = [
     CREATE VIRTUAL TABLE articles_fts USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 2');
     """,
     # 2: where a feed moved (301/308; the subscription keeps its url), opinion classification,
-    # full-page text, position within the feed, per-feed unread index
+    # full-page text, position within the feed, per-feed unread index, and a narrow covering
+    # index that lets a search sort its matches without reading whole article rows
     """
     ALTER TABLE feeds ADD COLUMN fetch_url TEXT;
     ALTER TABLE articles ADD COLUMN opinion INTEGER NOT NULL DEFAULT 0;
@@ -215,6 +216,7 @@ _MIGRATIONS: list[str] = [
     CREATE INDEX articles_opinion ON articles (sort_ts DESC, id DESC) WHERE opinion = 1;
     CREATE INDEX articles_feed_unread ON articles (feed_id) WHERE read = 0;
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
+    CREATE INDEX articles_search ON articles (id, sort_ts, feed_id, read, starred, opinion);
     """,
 ]
 assert len(_MIGRATIONS) == SCHEMA_VERSION
@@ -487,6 +489,9 @@ class Store:
     ) -> tuple[int, int]:
         section = _one(db, "SELECT section FROM feeds WHERE id = ?", (feed_id,))
         section = section[0] if section else "news"
+        if section == "trending":
+            # A "most read" list ranks only what it lists now; dropped items sink.
+            db.execute("UPDATE articles SET feed_rank = 1000 WHERE feed_id = ?", (feed_id,))
         new = updated = 0
         seen: set[str] = set()
         for rank, a in enumerate(parsed.articles):
@@ -600,7 +605,7 @@ class Store:
             else:
                 conds.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
                 params.append(query)
-                index = ""
+                index = "articles_search"
         return " AND ".join(conds), params, index
 
     def page(
@@ -613,11 +618,24 @@ class Store:
             conds.append("(a.sort_ts, a.id) < (?, ?)")
             params.extend(after)
         hint = f" INDEXED BY {index}" if index else ""
-        sql = (
-            f"SELECT {_ROW_COLUMNS} FROM articles AS a{hint} JOIN feeds AS f ON f.id = a.feed_id"
-            + (" WHERE " + " AND ".join(conds) if conds else "")
-            + " ORDER BY a.sort_ts DESC, a.id DESC LIMIT ?"
-        )
+        if view.search:
+            # Sort the matches on the narrow index first, then read only one page of rows.
+            inner = (
+                f"SELECT a.id FROM articles AS a{hint} WHERE "
+                + " AND ".join(conds)
+                + " ORDER BY a.sort_ts DESC, a.id DESC LIMIT ?"
+            )
+            sql = (
+                f"SELECT {_ROW_COLUMNS} FROM articles AS a JOIN feeds AS f ON f.id = a.feed_id "
+                f"WHERE a.id IN ({inner}) ORDER BY a.sort_ts DESC, a.id DESC"
+            )
+        else:
+            sql = (
+                f"SELECT {_ROW_COLUMNS} FROM articles AS a{hint} JOIN feeds AS f "
+                "ON f.id = a.feed_id"
+                + (" WHERE " + " AND ".join(conds) if conds else "")
+                + " ORDER BY a.sort_ts DESC, a.id DESC LIMIT ?"
+            )
         params.append(limit)
         return [_row(r) for r in self.db.execute(sql, params)]
 
