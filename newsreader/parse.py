@@ -491,6 +491,13 @@ _AMPERSAND = re.compile(
     r"|&(?:#(\d{1,10});|#[xX]([0-9a-fA-F]{1,8});|([A-Za-z][A-Za-z0-9]{0,40});|)",
     re.DOTALL,
 )
+# Cheap pre-checks so a clean document skips the two substitutions above (most feeds).
+_HAS_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x90\x9d\ufffe\uffff]")
+_HAS_ENTITY_TO_FIX = re.compile(
+    r"&(?!(?:amp|lt|gt|quot|apos);"
+    r"|#(?:1[6-9]\d|[2-9]\d\d|[1-9]\d{3,6});"
+    r"|#[xX](?:[a-fA-F][0-9a-fA-F]|[1-9a-fA-F][0-9a-fA-F]{2,5});)"
+)
 _FEED_START = re.compile(r"<\?xml|<(?:rss|feed|rdf:RDF|RDF)[\s>]")
 _XML_ENTITIES = frozenset(("amp", "lt", "gt", "quot", "apos"))
 
@@ -623,9 +630,10 @@ def prepare_xml(text: str) -> tuple[bytes, str, str | None]:
     if decl:  # keeps a leading blank line from breaking the strict parser
         text = text[decl.end() :]
     text, doctype, root = _clean_prolog(text)
-    if "&" in text:
+    if _HAS_ENTITY_TO_FIX.search(text):
         text = _AMPERSAND.sub(_fix_entity, text)
-    text = _RAW_CONTROLS.sub("", text)
+    if _HAS_RAW_CONTROL.search(text):
+        text = _RAW_CONTROLS.sub("", text)
     data = ('<?xml version="1.0" encoding="utf-8"?>' + text).encode("utf-8", "replace")
     return data, doctype, root
 
