@@ -126,8 +126,25 @@ def _authors(obj: dict) -> str | None:
     return clean_line(", ".join(names), limit=300) or None
 
 
+def _feedparser_html(markup: str | None, base: str) -> str | None:
+    """Treat JSON Feed HTML as feedparser treats RSS/Atom HTML: relative links made absolute
+    (nobody downstream knows the base) and scripts, styles and event handlers removed."""
+    if not markup or not markup.strip():
+        return None
+    markup = markup[:MAX_HTML_CHARS]
+    try:
+        from feedparser.sanitizer import _sanitize_html
+        from feedparser.urls import resolve_relative_uris
+
+        markup = resolve_relative_uris(markup, base, "utf-8", "text/html")
+        return _sanitize_html(markup, "utf-8", "text/html")
+    except Exception:  # a feedparser internal changed or choked: keep the cleaned original
+        return markup
+
+
 def _article(item: dict, url: str, now: datetime, feed_author: str | None) -> ParsedArticle:
-    content_html = clean_html(_str(item.get("content_html")))
+    link = absolute_url(item.get("url"), url) or absolute_url(item.get("external_url"), url)
+    content_html = clean_html(_feedparser_html(_str(item.get("content_html")), link or url))
     if content_html is None:
         content_text = _str(item.get("content_text"))
         if content_text:
@@ -152,7 +169,6 @@ def _article(item: dict, url: str, now: datetime, feed_author: str | None) -> Pa
 
     guid = clean_line(_str(item.get("id")), limit=2000)
     title = clean_line(_str(item.get("title"))) or derive_title(summary_html, content_html)
-    link = absolute_url(item.get("url"), url) or absolute_url(item.get("external_url"), url)
     return ParsedArticle(
         title=title,
         guid=guid or None,

@@ -255,6 +255,26 @@ def test_json_feed_11() -> None:
     assert guest.author == "Guest Writer"
 
 
+def test_json_feed_html_is_resolved_and_sanitised_like_rss() -> None:
+    doc = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "items": [
+            {
+                "id": "1",
+                "url": "https://j.example/posts/one/",
+                "content_html": '<p onclick="x()">Hi <a href="../two/">two</a> <img src="a.png">'
+                '<script>alert(1)</script><a href="javascript:alert(2)">js</a></p>',
+            }
+        ],
+    }
+    html = (
+        parse_feed(json.dumps(doc).encode(), "https://j.example/feed.json").articles[0].content_html
+    )
+    assert 'href="https://j.example/posts/two/"' in html
+    assert 'src="https://j.example/posts/one/a.png"' in html
+    assert "script" not in html and "onclick" not in html and "javascript" not in html
+
+
 def test_json_feed_10() -> None:
     feed = load("feed10.json")
     assert feed.format == "json10"
