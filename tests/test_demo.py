@@ -1,0 +1,46 @@
+"""`newsreader --demo`: every pane shows bundled content, offline, in a throwaway folder."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.widget import Widget
+
+from newsreader.app import NewsApp
+from newsreader.demo_run import prepare_demo
+
+NOW = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)
+
+
+def pane_text(widget: Widget) -> str:
+    return "\n".join(widget.render_line(y).text for y in range(widget.size.height))
+
+
+def test_demo_fills_all_four_panes_and_leaves_user_data_alone(home: Path, tmp_path: Path) -> None:
+    rt = prepare_demo(tmp_path / "demo", NOW)  # runs its own refresh loop: not inside one
+    assert rt.config_path == tmp_path / "demo" / "config.toml"
+    assert len(rt.feeds) == 12
+    asyncio.run(_check_panes(NewsApp(rt, clock=lambda: NOW.timestamp(), refresh_on_start=False)))
+    # The user's own config and data folders were never created or touched.
+    assert not (home / "data").exists()
+    assert list((home / "config").iterdir()) == []
+
+
+async def _check_panes(app: NewsApp) -> None:
+    async with app.run_test(size=(160, 48)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        headlines = pane_text(app.query_one("#headlines"))
+        trending = pane_text(app.query_one("#trending"))
+        opinion = pane_text(app.query_one("#opinion"))
+        assert "Harbour Gaze" in headlines and "●" in headlines
+        assert "Harbour engineers cheer" in trending and "5" in trending  # five outlets
+        assert "The Long T" in opinion
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        article = pane_text(app.query_one("#article"))
+        first_title = headlines.splitlines()[0][2:25].strip("… ")
+        assert first_title and first_title in article
