@@ -580,6 +580,16 @@ class NewsApp(App[int]):
             current = ("feed", None, self.view.feed_id)
         self.push_screen(FeedsScreen(self.feed_items(), current), self._feed_choice)
 
+    def feed_titles(self) -> list[tuple[str, str]]:
+        """(url, title) of every subscription: the configured title, else the feed's own."""
+        if self.store is None:
+            return [(f.url, f.title or f.url) for f in self.rt.feeds]
+        rows = {r.url: r for r in self.store.feeds([f.url for f in self.rt.feeds], counts=False)}
+        return [
+            (f.url, f.title or (rows[f.url].display_title if f.url in rows else f.url))
+            for f in self.rt.feeds
+        ]
+
     def show_feed(self, url: str) -> None:
         """Show one feed's stories (used by the palette's "jump to feed")."""
         if self.store is None:

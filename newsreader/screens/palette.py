@@ -38,13 +38,12 @@ class NewsCommands(Provider):
                     escape(f"key: {keys[spec.id]}"),
                 )
             )
-        for feed in app.rt.feeds:
-            title = clean_line(feed.title or feed.url, 100)
+        for url, title in app.feed_titles():
             out.append(
                 (
-                    f"jump to feed: {title}",
-                    partial(app.show_feed, feed.url),
-                    escape(clean_line(feed.url)),
+                    f"jump to feed: {clean_line(title, 100)}",
+                    partial(app.show_feed, url),
+                    escape(clean_line(url)),
                 )
             )
         return out

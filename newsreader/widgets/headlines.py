@@ -248,7 +248,10 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     # -- events ------------------------------------------------------------------------------
 
     def on_click(self, event) -> None:  # noqa: ANN001
-        index = int(self.scroll_y) + event.y
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = int(self.scroll_y) + offset.y
         if 0 <= index < len(self.ids):
             self.move_to(index)
             if event.chain >= 2:

@@ -102,7 +102,10 @@ class PickList(ScrollView, Generic[T], can_focus=True, inherit_bindings=False):
             self.post_message(self.Selected(self, item))
 
     def on_click(self, event) -> None:  # noqa: ANN001
-        index = int(self.scroll_y) + event.y
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = int(self.scroll_y) + offset.y
         if 0 <= index < len(self.items):
             self.move_to(index)
             self.select()
