@@ -307,7 +307,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             cursor = style("headlines--cursor" if self.has_focus else "headlines--cursor-blur")
             base = base + cursor
         text_style = base + style("headlines--read" if row.read else "headlines--unread")
-        feed_w = 0 if width < 40 else max(8, min(20, width // 4))
+        feed_w = 0 if width < 40 else max(8, min(18, width // 5))
         age_w = 4
         title_w = width - 2 - age_w - (feed_w + 1 if feed_w else 0)
         dot = "●" if not row.read else " "
