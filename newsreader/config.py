@@ -186,6 +186,7 @@ class _Source:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
         self.lines = text.splitlines()
+        self.feed_headers: list[int] | None = None
 
     def line_of(self, dotted: str, occurrence: int = 0) -> int | None:
         """Best-effort line of a key: its assignment inside its table (the n-th [[feeds]])."""
@@ -304,13 +305,13 @@ def _parse_feeds(src: _Source, items: Any, source: str) -> list[FeedConfig]:
 
 
 def _feed_header_line(src: _Source, occurrence: int) -> int | None:
-    count = -1
-    for number, line in enumerate(src.lines, 1):
-        if re.match(r"^\s*\[\[\s*feeds\s*\]\]", line):
-            count += 1
-            if count == occurrence:
-                return number
-    return None
+    if src.feed_headers is None:  # computed once: a config may list hundreds of feeds
+        src.feed_headers = [n for n, line in enumerate(src.lines, 1) if _FEEDS_HEADER.match(line)]
+    headers = src.feed_headers
+    return headers[occurrence] if occurrence < len(headers) else None
+
+
+_FEEDS_HEADER = re.compile(r"^\s*\[\[\s*feeds\s*\]\]")
 
 
 def load_settings(path: Path, *, required: bool = False) -> Settings:

@@ -20,6 +20,7 @@ from newsreader.parse import (
     clean_categories,
     clean_html,
     derive_title,
+    fix_links,
     is_empty,
     norm_datetime,
     parse_date,
@@ -127,19 +128,11 @@ def _authors(obj: dict) -> str | None:
 
 
 def _feedparser_html(markup: str | None, base: str) -> str | None:
-    """Treat JSON Feed HTML as feedparser treats RSS/Atom HTML: relative links made absolute
-    (nobody downstream knows the base) and scripts, styles and event handlers removed."""
+    """Treat JSON Feed HTML as RSS/Atom HTML: relative links made absolute (nobody
+    downstream knows the base) and scripts, styles and event handlers removed."""
     if not markup or not markup.strip():
         return None
-    markup = markup[:MAX_HTML_CHARS]
-    try:
-        from feedparser.sanitizer import _sanitize_html
-        from feedparser.urls import resolve_relative_uris
-
-        markup = resolve_relative_uris(markup, base, "utf-8", "text/html")
-        return _sanitize_html(markup, "utf-8", "text/html")
-    except Exception:  # a feedparser internal changed or choked: keep the cleaned original
-        return markup
+    return fix_links(markup[:MAX_HTML_CHARS], base)
 
 
 def _article(item: dict, url: str, now: datetime, feed_author: str | None) -> ParsedArticle:

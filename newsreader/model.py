@@ -38,6 +38,7 @@ class ParsedArticle:
     summary_html: str | None = None
     content_html: str | None = None
     enclosures: list[Enclosure] = field(default_factory=list)
+    search_text: str | None = None  # plain text for the search index, made off the main thread
 
 
 @dataclass(slots=True)

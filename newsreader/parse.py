@@ -283,6 +283,54 @@ def clean_html(markup: object) -> str | None:
     return markup or None
 
 
+_ACTIVE = re.compile(r"<(script|style|iframe|object|embed|form)\b.*?(?:</\1\s*>|$)", re.I | re.S)
+_EVENT_ATTR = re.compile(r"""\s on[a-z]{2,30}\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)""", re.I | re.X)
+_LINK_ATTR = re.compile(
+    r"""(\s(?:href|src|cite|poster|longdesc|background)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""",
+    re.I,
+)
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.I)
+_SAFE_SCHEMES = frozenset(("http", "https", "mailto"))
+_URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def fix_links(markup: str, base: str | None) -> str:
+    """Make content HTML safe to keep and its links absolute: scripts, styles, frames and
+    event handlers go, links with a scheme other than http(s)/mailto go, and relative links
+    are resolved against the entry's base (xml:base or the feed URL)."""
+    lowered = markup.lower()
+    if "<" not in markup:
+        return markup
+    if any(
+        tag in lowered for tag in ("<script", "<style", "<iframe", "<object", "<embed", "<form")
+    ):
+        markup = _ACTIVE.sub("", markup)
+    if " on" in lowered:
+        markup = _EVENT_ATTR.sub("", markup)
+    if "href" not in lowered and "src" not in lowered and "cite" not in lowered:
+        return markup
+
+    def repl(m: re.Match[str]) -> str:
+        raw = m[2]
+        value = html.unescape(raw[1:-1] if raw[:1] in "\"'" else raw)
+        # Browsers ignore whitespace and controls inside a scheme ("java\tscript:").
+        compact = _URL_JUNK.sub("", value)
+        scheme = _SCHEME.match(compact)
+        if scheme:
+            if scheme[1].lower() not in _SAFE_SCHEMES:
+                return ""
+            return m[1] + '"' + html.escape(compact, quote=True) + '"'
+        if base and compact and not compact.startswith("#"):
+            try:
+                absolute = urljoin(base, value.strip())
+            except ValueError:
+                return ""
+            return m[1] + '"' + html.escape(absolute, quote=True) + '"'
+        return m[0]
+
+    return _LINK_ATTR.sub(repl, markup)
+
+
 def _fix_html_charref(m: re.Match[str]) -> str:
     try:
         cp = int(m[1], 16) if m[1] else int(m[2])
@@ -671,7 +719,14 @@ def _parse_xml(data: bytes, url: str, hdrs: dict[str, str], now: datetime) -> Pa
     try:
         # A stream, never bytes or str: feedparser treats a str (and even bytes) as a
         # path or URL to open.
-        result = feedparser.parse(io.BytesIO(clean), response_headers=headers)
+        # feedparser's own HTML sanitiser and link resolver re-parse every HTML chunk with
+        # sgmllib and took half the parse time; fix_links does the part we need with regexes.
+        result = feedparser.parse(
+            io.BytesIO(clean),
+            response_headers=headers,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
     except RecursionError as exc:
         raise ParseError("not a feed: elements nested too deeply") from exc
     except Exception as exc:  # feedparser bugs on garbage must not escape as tracebacks
@@ -822,6 +877,9 @@ def _detail_html(detail: dict) -> str | None:
         return None
     if "html" not in (detail.get("type") or "text/html"):
         value = text_to_html(value[:MAX_HTML_CHARS])
+    else:
+        base = detail.get("base")
+        value = fix_links(value[:MAX_HTML_CHARS], base if isinstance(base, str) else None)
     return clean_html(value)
 
 

@@ -479,6 +479,11 @@ def _keyword_words(keywords: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=64)
+def _keyword_stems(kws: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
+    return tuple(kw[0][:4] for kw in kws)
+
+
 def _word_is(word: str, kw: str) -> bool:
     """``word`` is ``kw`` or a simple plural of it."""
     return (
@@ -517,6 +522,11 @@ def is_opinion(
         return True
     kws = _keyword_words(tuple(keywords))
     if not kws:
+        return False
+    # Fast path (a refresh classifies every new article): any match contains the start of
+    # a keyword's first word, so most news items are ruled out by one substring scan.
+    haystack = _fold(" ".join(categories) + " " + (link or ""))
+    if not any(stem in haystack for stem in _keyword_stems(kws)):
         return False
     for category in categories:
         words = _words(category)

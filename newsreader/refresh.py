@@ -122,9 +122,14 @@ def make_fetcher(rt: Runtime) -> Fetcher:
 
 
 def _parse(data: bytes, url: str, headers: dict[str, str], fetched_at: datetime) -> ParsedFeed:
+    """Runs in a worker process: parsing and the search text are the CPU-heavy part."""
     from newsreader.parse import parse_feed
+    from newsreader.store import html_to_search_text
 
-    return parse_feed(data, url, headers, fetched_at)
+    parsed = parse_feed(data, url, headers, fetched_at)
+    for a in parsed.articles:
+        a.search_text = html_to_search_text(a.content_html or a.summary_html)
+    return parsed
 
 
 def _is_network_failure(result: FetchResult) -> bool:

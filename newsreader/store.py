@@ -278,7 +278,12 @@ class Store:
     def __init__(self, path: Path, *, classify: Classifier | None = None) -> None:
         self.path = path
         self._classify = classify
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:  # the data folder is a file, or cannot be created
+            raise StoreError(
+                f"{path.parent}: cannot create the data folder: {exc.strerror}"
+            ) from None
         try:
             self.db = sqlite3.connect(
                 path, isolation_level=None, timeout=10.0, check_same_thread=False
@@ -348,8 +353,20 @@ class Store:
         """
         ids: dict[str, int] = {}
         with self.write() as db:
+            # Read everything once and write only what changed: per-feed statements (and
+            # feed_tags has no index on feed_id) made every command O(feeds^2), minutes
+            # for an imported 10,000-feed OPML.
+            known = {
+                url: (feed_id, title, section)
+                for feed_id, url, title, section in db.execute(
+                    "SELECT id, url, title, section FROM feeds"
+                ).fetchall()
+            }
+            tags: dict[int, set[str]] = {}
+            for tag, feed_id in db.execute("SELECT tag, feed_id FROM feed_tags").fetchall():
+                tags.setdefault(feed_id, set()).add(tag)
             for f in feeds:
-                row = _one(db, "SELECT id FROM feeds WHERE url = ?", (f.url,))
+                row = known.get(f.url)
                 if row is None:
                     cur = db.execute(
                         "INSERT INTO feeds (url, title, section) VALUES (?, ?, ?)",
@@ -357,15 +374,22 @@ class Store:
                     )
                     feed_id = int(cur.lastrowid or 0)
                 else:
-                    feed_id = row[0]
-                    db.execute("UPDATE feeds SET section = ? WHERE id = ?", (f.section, feed_id))
-                    if f.title:
+                    feed_id, title, section = row
+                    if section != f.section:
+                        db.execute(
+                            "UPDATE feeds SET section = ? WHERE id = ?", (f.section, feed_id)
+                        )
+                    if f.title and f.title != title:
                         db.execute("UPDATE feeds SET title = ? WHERE id = ?", (f.title, feed_id))
-                db.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed_id,))
-                db.executemany(
-                    "INSERT OR IGNORE INTO feed_tags (tag, feed_id) VALUES (?, ?)",
-                    [(t, feed_id) for t in f.tags],
-                )
+                known[f.url] = (feed_id, f.title or (row[1] if row else None), f.section)
+                if set(f.tags) != tags.get(feed_id, set()):
+                    if feed_id in tags:
+                        db.execute("DELETE FROM feed_tags WHERE feed_id = ?", (feed_id,))
+                    db.executemany(
+                        "INSERT OR IGNORE INTO feed_tags (tag, feed_id) VALUES (?, ?)",
+                        [(t, feed_id) for t in f.tags],
+                    )
+                    tags[feed_id] = set(f.tags)
                 ids[f.url] = feed_id
         return ids
 
@@ -492,7 +516,18 @@ class Store:
         if section == "trending":
             # A "most read" list ranks only what it lists now; dropped items sink.
             db.execute("UPDATE articles SET feed_rank = 1000 WHERE feed_id = ?", (feed_id,))
+        # One read of what the feed already has, instead of a lookup per article.
+        existing: dict[str, tuple[int, str, int]] = {}
+        by_link: dict[str, tuple[int, str, int]] = {}
+        for aid, key, chash, link, rank in db.execute(
+            "SELECT id, key, content_hash, link, feed_rank FROM articles WHERE feed_id = ?",
+            (feed_id,),
+        ):
+            existing[key] = (aid, chash, rank)
+            if link and key.startswith("l:"):
+                by_link[link] = (aid, chash, rank)
         new = updated = 0
+        new_links: list[tuple[int, str]] = []
         seen: set[str] = set()
         for rank, a in enumerate(parsed.articles):
             key = article_key(a)
@@ -500,18 +535,13 @@ class Store:
                 continue  # duplicate guid within one document: first one wins
             seen.add(key)
             chash = _content_hash(a)
-            row = _one(
-                db,
-                "SELECT id, content_hash FROM articles WHERE feed_id = ? AND key = ?",
-                (feed_id, key),
-            )
+            row = existing.get(key)
             if row is None and a.link and not key.startswith("l:"):
-                row = _one(
-                    db,
-                    "SELECT id, content_hash FROM articles WHERE feed_id = ? AND link = ? "
-                    "AND key LIKE 'l:%'",
-                    (feed_id, a.link),
-                )
+                row = by_link.get(a.link)
+            if row is not None and row[1] == chash:
+                if row[2] != rank:
+                    db.execute("UPDATE articles SET feed_rank = ? WHERE id = ?", (rank, row[0]))
+                continue
             published = _ts(a.published)
             updated_ts = _ts(a.updated)
             opinion = bool(self._classify and self._classify("news", a.categories, a.link))
@@ -541,20 +571,13 @@ class Store:
                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*values, feed_id, key, min(sort_ts, now), now),
                 )
-                article_id = cur.lastrowid
+                article_id = int(cur.lastrowid or 0)
+                existing[key] = (article_id, chash, rank)
                 new += 1
-                # Another feed's copy of this link already read: this one is the same story.
                 if a.link:
-                    db.execute(
-                        "UPDATE articles SET read = 1 WHERE id = ? AND EXISTS (SELECT 1 FROM "
-                        "articles WHERE link = ? AND id != ? AND read = 1)",
-                        (article_id, a.link, article_id),
-                    )
+                    new_links.append((article_id, a.link))
             else:
                 article_id = row[0]
-                if row[1] == chash:
-                    db.execute("UPDATE articles SET feed_rank = ? WHERE id = ?", (rank, article_id))
-                    continue
                 db.execute(
                     "UPDATE articles SET guid = ?, link = ?, title = ?, author = ?, "
                     "published = ?, updated = ?, categories = ?, summary_html = ?, "
@@ -564,10 +587,30 @@ class Store:
                 )
                 db.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
                 updated += 1
+            text = a.search_text
+            if text is None:
+                text = html_to_search_text(a.content_html or a.summary_html)
             db.execute(
                 "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-                (article_id, a.title, html_to_search_text(a.content_html or a.summary_html)),
+                (article_id, a.title, text),
             )
+        # A new article whose link another feed's copy has already read is the same story.
+        for start in range(0, len(new_links), 400):
+            chunk = new_links[start : start + 400]
+            links = [link for _, link in chunk]
+            marks = ",".join("?" * len(links))
+            read_links = {
+                r[0]
+                for r in db.execute(
+                    f"SELECT DISTINCT link FROM articles WHERE read = 1 AND link IN ({marks})",
+                    links,
+                )
+            }
+            if read_links:
+                db.executemany(
+                    "UPDATE articles SET read = 1 WHERE id = ?",
+                    [(aid,) for aid, link in chunk if link in read_links],
+                )
         return new, updated
 
     # -- reading -----------------------------------------------------------------------------

@@ -35,7 +35,7 @@ async def _check_panes(app: NewsApp) -> None:
         headlines = pane_text(app.query_one("#headlines"))
         trending = pane_text(app.query_one("#trending"))
         opinion = pane_text(app.query_one("#opinion"))
-        assert "Harbour Gaze" in headlines and "●" in headlines
+        assert "Coastguard rescues" in headlines and "●" in headlines
         assert "Harbour engineers cheer" in trending and "5" in trending  # five outlets
         assert "The Long T" in opinion
         await pilot.press("enter")
