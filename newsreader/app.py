@@ -816,6 +816,7 @@ class NewsApp(App[int]):
 
         from newsreader.refresh import refresh
 
+        _ensure_resource_tracker()
         store = self.rt.open_store()
         try:
             report = asyncio.run(
@@ -906,6 +907,32 @@ class NewsApp(App[int]):
             markup=False,
             timeout=8,
         )
+
+
+def _ensure_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with a real stderr.
+
+    refresh() parses in a spawn process pool; spawning starts the tracker, which passes
+    sys.stderr.fileno() to the child. Inside a running Textual app sys.stderr is Textual's
+    print capture, whose fileno() is -1, and the spawn fails ("bad value(s) in
+    fds_to_keep"). The tracker gets /dev/null instead, so it never writes on our screen.
+    """
+    import os
+    import sys
+    from multiprocessing import resource_tracker
+
+    try:
+        if sys.stderr is not None and sys.stderr.fileno() >= 0:
+            return
+    except (AttributeError, OSError, ValueError):
+        pass
+    saved = sys.stderr
+    with open(os.devnull, "w") as null:
+        sys.stderr = null
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = saved
 
 
 def run_app(rt: Runtime) -> int:

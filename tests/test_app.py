@@ -488,3 +488,22 @@ async def test_unknown_theme_falls_back(home: Path, httpserver: HTTPServer) -> N
         await settle(app, pilot)
         assert app.theme == "textual-dark"
         assert any("unknown theme" in n.message for n in app._notifications)
+
+
+async def test_refresh_of_many_feeds_uses_the_parse_pool_from_the_app(
+    home: Path, httpserver: HTTPServer
+) -> None:
+    # Six or more due feeds are parsed in a spawn process pool; inside Textual, stderr has
+    # no file descriptor, which once made every such refresh fail.
+    names = ["rss20.xml", "atom.xml", "feed.json", "rss10.xml", "rss091.xml", "latin1.xml"]
+    write_config(home, [(serve(httpserver, name), {}) for name in names])
+    app = NewsApp(Runtime.load())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert not [n for n in app._notifications if n.severity == "error"]
+        assert "updated" in app.topbar.render().plain
+        with app.rt.open_store() as store:
+            assert all(f.last_error is None for f in store.feeds())
+            assert len({r.feed_id for r in store.page(View(), limit=500)}) == 6

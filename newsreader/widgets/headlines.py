@@ -100,7 +100,8 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self.empty_text = "No stories here yet. Press r to refresh, f to add feeds."
         self._rows: LRUCache[int, ArticleRow] = LRUCache(2000)
         self._strips: LRUCache[tuple, Strip] = LRUCache(1000)
-        self.painted = False  # set once a line with a story has been drawn (for the bench)
+        self.loaded = False  # set_ids has run once
+        self.painted = False  # set once the loaded list (stories or "none") has been drawn
         self.on_first_paint: Callable[[], None] | None = None
 
     # -- data --------------------------------------------------------------------------------
@@ -114,6 +115,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
     def set_ids(self, ids: list[int], *, keep: bool = True) -> None:
         """Show a new id list. With keep, the cursor stays on the same story (if still there)
         and so does its place on screen, even when stories were added above it."""
+        self.loaded = True
         old_id = self.current_id
         old_offset = self.cursor - int(self.scroll_y)
         self.ids = ids
@@ -281,6 +283,10 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         width = self.scrollable_content_region.width
         index = int(self.scroll_y) + y
         base = self.rich_style
+        if self.loaded and not self.painted:
+            self.painted = True
+            if self.on_first_paint is not None:
+                self.on_first_paint()
         if not self.ids:
             if y == 1:
                 style = base + self.get_component_rich_style("headlines--empty")
@@ -295,10 +301,6 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         if strip is None:
             strip = self._render_row(row, width, selected, base)
             self._strips[key] = strip
-        if not self.painted:
-            self.painted = True
-            if self.on_first_paint is not None:
-                self.on_first_paint()
         return strip
 
     def _render_row(self, row: ArticleRow, width: int, selected: bool, base: Style) -> Strip:

@@ -1,0 +1,290 @@
+"""TUI figures on a 100,000-article / 500-feed store (DESIGN.md, Budgets). Prints figures;
+not a test.
+
+    .venv/bin/python bench/tui.py [--articles 100000] [--feeds 500] [--runs 100]
+
+- launch: App construction to the headline list's first drawn story (run_test, headless),
+  each in a fresh process, with the big store and with an empty one; peak RSS (big store).
+- cursor move, article open, view switch: key event (sent as the driver does) until its
+  effect is in the app and the frame is composed, median and p95 over --runs. (Pilot.press
+  is not used: its idle detection sleeps ~60 ms per key.) A view switch shows the first page
+  at once; the full id list follows from a worker thread (also timed).
+- input latency while refreshing: the same key round trip while a forced refresh of every
+  feed runs against a loopback server (--latency ms per response, one host per feed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+BODY = "".join(
+    f"<p>Paragraph {n}: the council agreed on a new budget for schools and roads after a long "
+    f'debate, <a href="https://x.example/p{n}">more</a> while residents asked for buses.</p>'
+    for n in range(25)
+)  # ~4 KB, a typical article
+
+
+def feed_url(port: int, i: int) -> str:
+    return f"http://127.0.0.{1 + i % 250}:{port}/f{i}.xml"
+
+
+def build(data: Path, conf: Path, n_articles: int, n_feeds: int, port: int) -> None:
+    from newsreader.model import FeedConfig
+    from newsreader.store import Store
+
+    lines = ["[refresh]", "on_start = false", "interval = 0", ""]
+    for i in range(n_feeds):
+        lines += ["[[feeds]]", f'url = "{feed_url(port, i)}"', f'title = "Feed {i}"', ""]
+    conf.write_text("\n".join(lines))
+    now = time.time()
+    with Store.open(data) as s:
+        s.sync_feeds([FeedConfig(url=feed_url(port, i), title=f"Feed {i}") for i in range(n_feeds)])
+        with s.write() as db:
+            db.executemany(
+                "INSERT INTO articles (feed_id, key, title, link, sort_ts, published, first_seen, "
+                "content_hash, read, summary_html, opinion) VALUES (?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?)",
+                (
+                    (
+                        1 + i % n_feeds,
+                        f"g:{i}",
+                        f"Headline number {i} about the council budget and the new roads",
+                        f"https://x.example/{i}",
+                        now - (n_articles - i) * 30,
+                        now - (n_articles - i) * 30,
+                        now,
+                        i % 4 == 0,
+                        BODY if i >= n_articles - 3000 else "<p>Short summary.</p>",
+                        i % 10 == 0,
+                    )
+                    for i in range(n_articles)
+                ),
+            )
+
+
+def feed_xml(i: int) -> bytes:
+    items = "".join(
+        f"<item><title>Fresh story {k} from feed {i} on rates</title>"
+        f"<link>https://f{i}.example/{k}</link><guid>f{i}-{k}</guid>"
+        f"<pubDate>Mon, 0{1 + k % 9} Sep 2025 10:00:00 GMT</pubDate>"
+        f"<description>&lt;p&gt;Story {k} body.&lt;/p&gt;</description></item>"
+        for k in range(30)
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Feed {i}</title>'
+        f"<link>https://f{i}.example/</link>{items}</channel></rss>"
+    ).encode()
+
+
+def serve(latency: float) -> ThreadingHTTPServer:
+    cache: dict[int, bytes] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            time.sleep(latency)
+            i = int(self.path.strip("/").split(".")[0][1:])
+            body = cache.get(i) or cache.setdefault(i, feed_xml(i))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("0.0.0.0", 0), Handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def stats(samples: list[float]) -> str:
+    ms = sorted(s * 1000 for s in samples)
+    p95 = ms[min(len(ms) - 1, int(len(ms) * 0.95))]
+    return f"median {statistics.median(ms):6.1f} ms  p95 {p95:6.1f} ms  (n={len(ms)})"
+
+
+# -- children (fresh processes) ------------------------------------------------------------
+
+
+async def child_launch() -> dict:
+    from newsreader.app import NewsApp
+    from newsreader.runtime import Runtime
+
+    rt = Runtime.load()
+    app = NewsApp(rt, refresh_on_start=False)
+    async with app.run_test(size=(160, 48)) as pilot:
+        for _ in range(500):
+            if app.first_paint_at is not None:
+                break
+            await pilot.pause()
+        painted = app.first_paint_at
+        await app.workers.wait_for_complete()
+    launch = (painted - app.created_at) if painted else None
+    return {"launch": launch, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+async def roundtrip(app, key: str, changed) -> float:  # noqa: ANN001
+    """Send a key as the terminal driver would, wait until its effect is in the app, then
+    paint the screen: key to painted frame, including any queueing behind other work."""
+    from textual import events
+
+    event = events.Key(key, key if len(key) == 1 else None)
+    event.set_sender(app)
+    t = time.perf_counter()
+    app._driver.send_message(event)
+    while not changed():
+        await asyncio.sleep(0)
+    app.screen._on_timer_update()
+    return time.perf_counter() - t
+
+
+async def child_interact(runs: int) -> dict:
+    from newsreader.app import NewsApp
+    from newsreader.runtime import Runtime
+    from newsreader.store import Store, View
+
+    app = NewsApp(Runtime.load(), refresh_on_start=False)
+    out: dict[str, list[float]] = {"move": [], "open": [], "switch": [], "ids": [], "busy": []}
+    async with app.run_test(size=(160, 48)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        h = app.headlines
+        for n in range(runs):
+            before = h.cursor
+            key = "j" if n % 2 == 0 else "k"
+            out["move"].append(await roundtrip(app, key, lambda b=before: h.cursor != b))
+        for _ in range(runs):
+            await roundtrip(app, "j", lambda: True)
+            await pilot.pause()
+            target = h.current_id
+            out["open"].append(
+                await roundtrip(
+                    app,
+                    "enter",
+                    lambda t=target: (
+                        app.article_view.article is not None and app.article_view.article.id == t
+                    ),
+                )
+            )
+        for n in range(runs):
+            gen = app.generation
+            out["switch"].append(
+                await roundtrip(app, "2" if n % 2 == 0 else "1", lambda g=gen: app.generation != g)
+            )
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        with Store.open(app.rt.data_dir) as store:
+            for n in range(20):
+                t = time.perf_counter()
+                store.ids(View(unread=n % 2 == 0))
+                out["ids"].append(time.perf_counter() - t)
+        # input while a refresh of every feed runs
+        await roundtrip(app, "1", lambda: True)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        started = time.perf_counter()
+        await roundtrip(app, "r", lambda: app.refreshing)
+        presses = 0
+        while app.refreshing and presses < 20000:
+            before = h.cursor
+            key = "j" if presses % 2 == 0 else "k"
+            out["busy"].append(await roundtrip(app, key, lambda b=before: h.cursor != b))
+            presses += 1
+            await asyncio.sleep(0.01)  # a fast typist, not a flood
+        refresh_s = time.perf_counter() - started
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = app.topbar.render().plain.strip()
+        errors = [n.message for n in app._notifications if n.severity != "information"]
+        if errors:
+            status += " | " + errors[-1][:300]
+    return {**out, "refresh_s": refresh_s, "status": status[-400:]}
+
+
+def run_child(mode: str, env: dict[str, str], runs: int) -> dict:
+    cmd = [sys.executable, __file__, "--child", mode, "--runs", str(runs)]
+    res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    return json.loads(res.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--articles", type=int, default=100_000)
+    ap.add_argument("--feeds", type=int, default=500)
+    ap.add_argument("--runs", type=int, default=100)
+    ap.add_argument("--latency", type=float, default=100.0, help="ms per feed response")
+    ap.add_argument("--child")
+    args = ap.parse_args()
+    if args.child == "launch":
+        print(json.dumps(asyncio.run(child_launch())))
+        return
+    if args.child == "interact":
+        print(json.dumps(asyncio.run(child_interact(args.runs))))
+        return
+
+    server = serve(args.latency / 1000)
+    port = server.server_address[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        tmpd = Path(tmp)
+        for name in ("big", "empty"):
+            (tmpd / name / "config").mkdir(parents=True)
+        big_env = dict(
+            os.environ,
+            NEWSREADER_CONFIG=str(tmpd / "big/config/config.toml"),
+            NEWSREADER_DATA_DIR=str(tmpd / "big/data"),
+            NO_PROXY="*",
+        )
+        empty_env = dict(
+            os.environ,
+            NEWSREADER_CONFIG=str(tmpd / "empty/config/config.toml"),
+            NEWSREADER_DATA_DIR=str(tmpd / "empty/data"),
+        )
+        (tmpd / "empty/config/config.toml").write_text("[refresh]\non_start = false\n")
+        t = time.perf_counter()
+        build(tmpd / "big/data", tmpd / "big/config/config.toml", args.articles, args.feeds, port)
+        print(
+            f"built {args.articles:,} articles / {args.feeds} feeds in {time.perf_counter() - t:.1f} s"
+        )
+        run_child("launch", big_env, 1)  # warm the OS cache and the store's opinion meta
+        big = [run_child("launch", big_env, 1) for _ in range(5)]
+        empty = [run_child("launch", empty_env, 1) for _ in range(5)]
+        big_launch = statistics.median(r["launch"] for r in big)
+        print(
+            f"launch to first painted headline, big store:   {big_launch * 1000:6.0f} ms "
+            f"(median of 5; peak RSS {max(r['rss_mb'] for r in big):.0f} MB)"
+        )
+        e = statistics.median(r["launch"] for r in empty)
+        print(
+            f"launch to first painted list, empty store:      {e * 1000:6.0f} ms "
+            f"(ratio {big_launch / e:.2f}x)"
+        )
+        res = run_child("interact", big_env, args.runs)
+        print(f"cursor move                    {stats(res['move'])}")
+        print(f"article open (4 KB, marks read) {stats(res['open'])}")
+        print(f"view switch (first page)       {stats(res['switch'])}")
+        print(f"  full id list (worker thread) {stats(res['ids'])}")
+        print(f"key round trip during refresh  {stats(res['busy'])}")
+        print(
+            f"refresh of {args.feeds} feeds x 30 items in the TUI: {res['refresh_s']:.1f} s; status: {res['status']!r}"
+        )
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
