@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import time
 from collections.abc import Sequence
@@ -122,11 +123,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (Failed, NewsreaderError) as exc:
         print(f"newsreader: {exc}", file=sys.stderr)
         return 1
+    except sqlite3.DatabaseError as exc:
+        # Damage past the header only shows when a page is read, after the store opened.
+        print(f"newsreader: {_store_path(args)}: the store is damaged: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("newsreader: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _store_path(args: argparse.Namespace) -> str:
+    try:
+        from newsreader.config import data_dir
+        from newsreader.store import DB_NAME
+
+        return str(data_dir(args.data_dir) / DB_NAME)
+    except Exception:  # only for an error message
+        return "store"
 
 
 def _runtime(args: argparse.Namespace, *, create: bool = False) -> Runtime:
