@@ -121,7 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _run_tui(args)
         return COMMANDS[args.command](args)
     except (Failed, NewsreaderError) as exc:
-        print(f"newsreader: {exc}", file=sys.stderr)
+        # Cleaned: the reason may quote a config key, a URL or a feed's words.
+        print(f"newsreader: {clean_line(str(exc), 2000)}", file=sys.stderr)
         return 1
     except sqlite3.DatabaseError as exc:
         # Damage past the header only shows when a page is read, after the store opened.
