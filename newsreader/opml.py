@@ -12,6 +12,7 @@ An OPML file is untrusted input: DOCTYPE and ENTITY declarations are refused bef
 from __future__ import annotations
 
 import email.utils
+import itertools
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
@@ -24,6 +25,7 @@ from newsreader.sanitize import clean_line, has_control, safe_url
 
 _FORBIDDEN = (b"<!doctype", b"<!entity")
 _CATEGORY_SPLIT = re.compile(r"[,/]")
+MAX_TAGS = 20  # per feed; real exports nest folders one to three deep
 
 
 @dataclass(slots=True)
@@ -131,7 +133,9 @@ def parse_opml(data: bytes, name: str = "<opml>") -> list[OpmlFeed]:
         url = _accept_url(xml_url)
         if url is None:
             return
-        tags = [t for t in stack[:-1] if t]
+        # Folder names from the outside in (stack[-1] is this outline's None), capped: a
+        # hostile file nesting 20,000 folders must not give one feed 20,000 tags.
+        tags = list(itertools.islice(filter(None, stack), MAX_TAGS))
         if lower.get("category"):
             tags += _split_category(lower["category"])
         existing = by_url.get(url)
@@ -143,6 +147,8 @@ def parse_opml(data: bytes, name: str = "<opml>") -> list[OpmlFeed]:
             feeds.append(existing)
             target = existing.tags
         for tag_name in tags:
+            if len(target) >= MAX_TAGS:
+                break
             if tag_name not in target:
                 target.append(tag_name)
 
