@@ -12,10 +12,11 @@ from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsreader.model import FeedConfig, FeedError, NewsreaderError, ParsedFeed
-from newsreader.runtime import Runtime, normalise_url
+from newsreader.runtime import Runtime, local_path, normalise_url
 from newsreader.sanitize import clean_line
 from newsreader.store import FeedRow, FetchOutcome, Store
 
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from newsreader.fetch import Fetcher, FetchResult
 
 MAX_BACKOFF = 24 * 3600.0
+FULL_TEXT_PER_FEED = 20  # pages fetched for offline reading per feed and refresh
 # Below this many bodies to parse a process pool costs more to start than it saves.
 POOL_THRESHOLD = 6
 
@@ -190,11 +192,19 @@ async def refresh(
     async def one(fetcher: Fetcher, row: FeedRow) -> None:
         nonlocal done, errors
         conf = rt.feed_config(row.url)
-        result = await fetcher.fetch(row.current_url, row.etag, row.last_modified)
-        if _is_network_failure(result):
-            network_failures.append((row, result))
-            return
-        feed = await _store_result(store, rt, row, conf, result, pool, loop)
+        folder = _folder(row.current_url)
+        if folder is not None:
+            feed = await _store_folder(store, rt, row, conf, folder, loop)
+        else:
+            result = await fetcher.fetch(row.current_url, row.etag, row.last_modified)
+            if _is_network_failure(result):
+                network_failures.append((row, result))
+                return
+            feed = await _store_result(store, rt, row, conf, result, pool, loop)
+        if conf and conf.full_text and feed.new:
+            await _fetch_full_texts(
+                store, fetcher, row.id, min(feed.new, FULL_TEXT_PER_FEED), pool, loop
+            )
         report.feeds.append(feed)
         done += 1
         errors += feed.status == "error"
@@ -228,6 +238,85 @@ async def refresh(
     report.feeds.sort(key=lambda f: order.get(f.url, len(order)))
     report.elapsed = time.monotonic() - started
     return report
+
+
+def _folder(url: str) -> Path | None:
+    path = local_path(url)
+    return path if path is not None and path.is_dir() else None
+
+
+async def _store_folder(
+    store: Store,
+    rt: Runtime,
+    row: FeedRow,
+    conf: FeedConfig | None,
+    folder: Path,
+    loop: asyncio.AbstractEventLoop,
+) -> FeedReport:
+    """A folder of feed files: re-read the changed ones (in a thread), store them as one feed."""
+    from newsreader.localfeeds import read_folder
+
+    now = time.time()
+    outcome = FetchOutcome(status=200, next_fetch=now + _interval(rt, conf))
+    parsed = None
+    notes: list[str] = []
+    try:
+        read = await loop.run_in_executor(
+            None, read_folder, folder, row.etag, datetime.fromtimestamp(now, UTC)
+        )
+    except FeedError as exc:
+        outcome.error = str(exc)
+        outcome.etag = row.etag
+        outcome.next_fetch = now + min(
+            _interval(rt, conf) * 2 ** min(row.error_count, 10), MAX_BACKOFF
+        )
+    else:
+        parsed, outcome.etag, notes = read.parsed, read.etag, read.errors
+        outcome.not_modified = parsed is None
+    new, updated = store.record_fetch(
+        row.id, outcome, parsed, now=now, keep_title=bool(conf and conf.title) or bool(row.title)
+    )
+    status = "error" if outcome.error else "not_modified" if parsed is None else "new"
+    error = outcome.error or ("; ".join(notes[:3]) if notes else None)
+    return FeedReport(
+        row.url,
+        row.display_title if row.title else folder.name,
+        status,
+        new,
+        updated,
+        error,
+        http_status=None,
+    )
+
+
+def _extract(body: bytes, url: str) -> str | None:
+    from newsreader.fulltext import extract
+
+    return extract(body, url)
+
+
+async def _fetch_full_texts(
+    store: Store,
+    fetcher: Fetcher,
+    feed_id: int,
+    limit: int,
+    pool: Executor | None,
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    """Fetch and extract the web pages of a feed's newest articles, for offline reading.
+    A page that fails is recorded as tried (no full text) and not fetched again."""
+
+    async def one(article_id: int, link: str) -> None:
+        result = await fetcher.fetch(link)
+        html = None
+        if result.error is None and result.body:
+            try:
+                html = await loop.run_in_executor(pool, _extract, result.body, result.final_url)
+            except Exception:  # extraction trouble costs this page, never the refresh
+                html = None
+        store.set_fulltext(article_id, html)
+
+    await asyncio.gather(*(one(aid, link) for aid, link in store.needs_fulltext(feed_id, limit)))
 
 
 async def _store_result(
@@ -305,6 +394,9 @@ async def subscribe(rt: Runtime, feed: FeedConfig) -> tuple[FeedConfig, int]:
     url = normalise_url(feed.url)
     if rt.feed_config(url):
         raise NewsreaderError(f"already subscribed to {url}")
+    folder = _folder(url)
+    if folder is not None:
+        return await _subscribe_folder(rt, feed, url, folder)
     async with make_fetcher(rt) as fetcher:
         found = await discover(fetcher, url)
     if found.url != url and rt.feed_config(found.url):
@@ -338,3 +430,25 @@ async def subscribe(rt: Runtime, feed: FeedConfig) -> tuple[FeedConfig, int]:
 
 def _fields(feed: FeedConfig) -> dict[str, Any]:
     return {name: getattr(feed, name) for name in FeedConfig.__slots__}
+
+
+async def _subscribe_folder(
+    rt: Runtime, feed: FeedConfig, url: str, folder: Path
+) -> tuple[FeedConfig, int]:
+    from newsreader.localfeeds import read_folder
+
+    read = read_folder(folder, None, datetime.now(UTC))  # raises FeedError if no feed in it
+    if read.parsed is None or not read.parsed.articles:
+        raise NewsreaderError(f"no readable feed in {folder}")
+    saved = FeedConfig(**{**_fields(feed), "url": url, "source": "feeds"})
+    rt.add_subscription(saved)
+    with rt.open_store() as store:
+        feed_id = store.feed_id(url)
+        assert feed_id is not None
+        outcome = FetchOutcome(
+            status=200, etag=read.etag, next_fetch=time.time() + _interval(rt, saved)
+        )
+        new, _ = store.record_fetch(feed_id, outcome, read.parsed, keep_title=bool(feed.title))
+    if not saved.title:
+        saved = FeedConfig(**{**_fields(saved), "title": folder.name})
+    return saved, new
