@@ -49,8 +49,12 @@ def parse_feed(
     url: str,
     headers: Mapping[str, str] | None = None,
     fetched_at: datetime | None = None,
+    *,
+    fast: bool = True,
 ) -> ParsedFeed:
     """Parse RSS 0.9x/1.0/2.0, Atom or JSON Feed bytes fetched from url.
+
+    `fast` lets plain RSS 2.0 skip feedparser (see fastrss.py); the result is the same.
 
     Raises ParseError (a FeedError) with a one-line reason when the bytes are not a feed; a
     feed that could be read despite mistakes comes back with .warning set.
@@ -77,7 +81,7 @@ def parse_feed(
         from newsreader import jsonfeed  # only JSON feeds need it
 
         return jsonfeed.parse_json_feed(data, url, now)
-    return _parse_xml(data, url, hdrs, now)
+    return _parse_xml(data, url, hdrs, now, fast)
 
 
 def looks_like_feed(data: bytes) -> bool:
@@ -690,7 +694,9 @@ def prepare_xml(text: str) -> tuple[bytes, str, str | None]:
 # RSS / Atom
 
 
-def _parse_xml(data: bytes, url: str, hdrs: dict[str, str], now: datetime) -> ParsedFeed:
+def _parse_xml(
+    data: bytes, url: str, hdrs: dict[str, str], now: datetime, fast: bool = True
+) -> ParsedFeed:
     charset = None
     ctype = hdrs.get("content-type", "")
     for part in ctype.split(";")[1:]:
@@ -710,6 +716,14 @@ def _parse_xml(data: bytes, url: str, hdrs: dict[str, str], now: datetime) -> Pa
         raise ParseError("not a feed: looks like an HTML page")
     if root is None:
         raise ParseError("not a feed: no XML root element")
+
+    if fast and root == "rss":
+        from newsreader.fastrss import parse_rss
+
+        plain = parse_rss(clean, url)
+        if plain is not None:
+            feed, entries = plain
+            return _build(feed, entries, "rss20", url, now, warnings)
 
     import feedparser  # heavy; only the parsing process needs it
 
@@ -747,7 +761,13 @@ def _parse_xml(data: bytes, url: str, hdrs: dict[str, str], now: datetime) -> Pa
     if version == "rss091u" and "netscape" in doctype.lower():
         version = "rss091n"  # feedparser tells the 0.91 dialects apart by the DOCTYPE we removed
 
-    feed = result.get("feed") or {}
+    return _build(result.get("feed") or {}, entries, version, url, now, warnings)
+
+
+def _build(
+    feed: dict, entries: list, version: str, url: str, now: datetime, warnings: list[str]
+) -> ParsedFeed:
+    """Normalise feedparser-shaped feed and entry dictionaries into a ParsedFeed."""
     feed_base = _detail_base(feed, "title_detail") or url
     site_link = absolute_url(feed.get("link"), feed_base)
     feed_title = _title_text(feed) or None
