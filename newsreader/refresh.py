@@ -10,6 +10,7 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,6 +111,29 @@ class RefreshReport:
 ProgressCallback = Callable[[Progress], None]
 
 
+class _Workers:
+    """Runs CPU work (parsing, extraction) in a process pool when there is one, else in this
+    thread. A pool that cannot start or breaks (inside a Textual app, multiprocessing's
+    resource tracker can fail to spawn) is dropped and the work runs here instead."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, pool: Executor | None) -> None:
+        self.loop = loop
+        self.pool = pool
+
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        if self.pool is not None:
+            try:
+                return await self.loop.run_in_executor(self.pool, fn, *args)
+            except (BrokenProcessPool, OSError, ValueError, RuntimeError):
+                self.close()
+        return fn(*args)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+
 def make_fetcher(rt: Runtime) -> Fetcher:
     from newsreader.fetch import Fetcher
 
@@ -182,10 +206,14 @@ async def refresh(
 
         # spawn, not fork: the TUI runs this from a thread, and forking a threaded process
         # can deadlock the child.
-        pool = ProcessPoolExecutor(
-            max_workers=min(2, os.cpu_count() or 1),
-            mp_context=multiprocessing.get_context("spawn"),
-        )
+        try:
+            pool = ProcessPoolExecutor(
+                max_workers=min(2, os.cpu_count() or 1),
+                mp_context=multiprocessing.get_context("spawn"),
+            )
+        except (OSError, ValueError):
+            pool = None
+    workers = _Workers(loop, pool)
     network_failures: list[tuple[FeedRow, FetchResult]] = []
     done = errors = 0
 
@@ -200,10 +228,10 @@ async def refresh(
             if _is_network_failure(result):
                 network_failures.append((row, result))
                 return
-            feed = await _store_result(store, rt, row, conf, result, pool, loop)
+            feed = await _store_result(store, rt, row, conf, result, workers)
         if conf and conf.full_text and feed.new:
             await _fetch_full_texts(
-                store, fetcher, row.id, min(feed.new, FULL_TEXT_PER_FEED), pool, loop
+                store, fetcher, row.id, min(feed.new, FULL_TEXT_PER_FEED), workers
             )
         report.feeds.append(feed)
         done += 1
@@ -215,8 +243,7 @@ async def refresh(
         async with make_fetcher(rt) as fetcher:
             await asyncio.gather(*(one(fetcher, row) for row in due))
     finally:
-        if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+        workers.close()
 
     remote = [r for r in due if not r.current_url.lower().startswith("file:")]
     if network_failures and len(network_failures) == len(remote):
@@ -228,7 +255,7 @@ async def refresh(
     else:
         for row, result in network_failures:
             conf = rt.feed_config(row.url)
-            feed = await _store_result(store, rt, row, conf, result, None, loop)
+            feed = await _store_result(store, rt, row, conf, result, _Workers(loop, None))
             report.feeds.append(feed)
             done += 1
             errors += 1
@@ -300,8 +327,7 @@ async def _fetch_full_texts(
     fetcher: Fetcher,
     feed_id: int,
     limit: int,
-    pool: Executor | None,
-    loop: asyncio.AbstractEventLoop,
+    workers: _Workers,
 ) -> None:
     """Fetch and extract the web pages of a feed's newest articles, for offline reading.
     A page that fails is recorded as tried (no full text) and not fetched again."""
@@ -311,7 +337,7 @@ async def _fetch_full_texts(
         html = None
         if result.error is None and result.body:
             try:
-                html = await loop.run_in_executor(pool, _extract, result.body, result.final_url)
+                html = await workers.run(_extract, result.body, result.final_url)
             except Exception:  # extraction trouble costs this page, never the refresh
                 html = None
         store.set_fulltext(article_id, html)
@@ -325,8 +351,7 @@ async def _store_result(
     row: FeedRow,
     conf: FeedConfig | None,
     result: FetchResult,
-    pool: Executor | None,
-    loop: asyncio.AbstractEventLoop,
+    workers: _Workers,
 ) -> FeedReport:
     now = time.time()
     title = row.display_title
@@ -344,12 +369,9 @@ async def _store_result(
     if result.error is None and result.body is not None:
         fetched_at = datetime.fromtimestamp(now, UTC)
         try:
-            if pool is not None:
-                parsed = await loop.run_in_executor(
-                    pool, _parse, result.body, result.final_url, result.headers, fetched_at
-                )
-            else:
-                parsed = _parse(result.body, result.final_url, result.headers, fetched_at)
+            parsed = await workers.run(
+                _parse, result.body, result.final_url, result.headers, fetched_at
+            )
         except FeedError as exc:
             outcome.error = str(exc)
         except Exception as exc:  # a parser bug must not stop the other feeds
