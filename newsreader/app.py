@@ -356,8 +356,15 @@ class NewsApp(App[int]):
         if article is None:
             return
         self.current_article_id = article_id
+        if also is None:
+            # One story, read once: its copies in other feeds (a trending cluster) go too.
+            story = next(
+                (t for t in self.trending.items if any(m.id == article_id for m in t.members)),
+                None,
+            )
+            also = [m.id for m in story.members if m.id != article_id] if story else []
         if self.rt.settings.ui.mark_read_on_open:
-            ids = [article_id, *(also or [])]
+            ids = [article_id, *also]
             if not article.read or also:
                 self.store.set_read(ids, True)
                 article.read = True

@@ -44,3 +44,40 @@ async def _check_panes(app: NewsApp) -> None:
         article = pane_text(app.query_one("#article"))
         first_title = headlines.splitlines()[0][2:25].strip("… ")
         assert first_title and first_title in article
+
+
+def test_reading_one_copy_of_a_story_reads_its_copies_in_other_feeds(
+    home: Path, tmp_path: Path
+) -> None:
+    from newsreader.ranking_store import trending_stories
+    from newsreader.store import View
+
+    rt = prepare_demo(tmp_path / "demo", NOW)
+    with rt.open_store() as store:
+        story = trending_stories(store, rt.settings, NOW.timestamp())[0]
+        assert story.sources >= 3
+        member = story.members[-1]  # an older copy, opened from the headline list
+    app = NewsApp(rt, clock=lambda: NOW.timestamp(), refresh_on_start=False)
+
+    async def session() -> None:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            app.open_article(member.id)
+            await pilot.pause()
+
+    asyncio.run(session())
+    with rt.open_store() as store:
+        rows = store.rows([m.id for m in story.members])
+        assert all(row.read for row in rows.values())
+        others = store.count(View(unread=True))
+        assert others == 129 - len({m.id for m in story.members}) - _same_link_copies(store, rows)
+
+
+def _same_link_copies(store, rows) -> int:  # noqa: ANN001
+    links = {r.link for r in rows.values() if r.link}
+    marks = ",".join("?" * len(links))
+    total = store.db.execute(
+        f"SELECT count(*) FROM articles WHERE link IN ({marks})", list(links)
+    ).fetchone()[0]
+    return total - len(rows)
