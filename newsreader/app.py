@@ -191,6 +191,8 @@ class NewsApp(App[int]):
         headlines.focus()
         self._update_hints()
         self.call_after_refresh(self.reload_sidebar)
+        if self.rt.first_run or not self.rt.feeds:
+            self._welcome()
         if self.refresh_on_start and self.rt.feeds:
             self.call_after_refresh(self.start_refresh)
         interval = settings.refresh.interval
@@ -370,6 +372,24 @@ class NewsApp(App[int]):
                 article.read = True
                 self._reflect(ids, read=True)
         self.article_view.show(article)
+
+    def _welcome(self) -> None:
+        """First run (or no feeds yet): where the config is and how to get stories in."""
+        where = (
+            f"Wrote your config to {self.rt.config_path}. "
+            if self.rt.first_run
+            else f"Config: {self.rt.config_path}. "
+        )
+        self.notify(
+            "Welcome to newsreader. "
+            + where
+            + "No feeds yet: press f then a to add one, or from the shell run "
+            "`newsreader add URL` or `newsreader import FILE.opml`. "
+            "`newsreader --demo` shows the reader on sample feeds.",
+            title="Welcome",
+            markup=False,
+            timeout=60,
+        )
 
     def _reflect(self, ids: list[int], **changes: bool) -> None:
         """Show a state change in every pane that has these stories."""

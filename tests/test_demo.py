@@ -81,3 +81,24 @@ def _same_link_copies(store, rows) -> int:  # noqa: ANN001
         f"SELECT count(*) FROM articles WHERE link IN ({marks})", list(links)
     ).fetchone()[0]
     return total - len(rows)
+
+
+def test_first_run_writes_the_commented_config_and_welcomes(home: Path) -> None:
+    from newsreader.config import EXAMPLE_CONFIG
+    from newsreader.runtime import Runtime
+
+    rt = Runtime.load(create_config=True)
+    config = home / "config" / "config.toml"
+    assert rt.first_run and config.read_bytes() == EXAMPLE_CONFIG.read_bytes()
+    app = NewsApp(rt, refresh_on_start=False)
+
+    async def session() -> list[str]:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            return [n.message for n in app._notifications]
+
+    messages = asyncio.run(session())
+    welcome = [m for m in messages if m.startswith("Welcome to newsreader")]
+    assert len(welcome) == 1
+    assert str(config) in welcome[0] and "--demo" in welcome[0] and "import" in welcome[0]
+    assert not Runtime.load(create_config=True).first_run  # only the first time
