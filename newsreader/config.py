@@ -7,6 +7,7 @@ The config file is the user's: we read it, never rewrite it. Every mistake becom
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import re
 import tomllib
@@ -219,6 +220,7 @@ def _check(src: _Source, dotted: str, value: Any, expected: Any, occurrence: int
     if expected is float:
         ok = isinstance(value, int | float) and not isinstance(value, bool)
         value = float(value) if ok else value
+        ok = ok and math.isfinite(value)  # TOML allows nan and inf; no setting wants them
     elif expected is int:
         ok = isinstance(value, int) and not isinstance(value, bool)
     elif expected == "list[str]":
@@ -258,6 +260,10 @@ def _load_toml(path: Path) -> tuple[dict[str, Any], _Source]:
     src = _Source(path, text)
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(
+            f"{path}: TOML syntax error: arrays or tables nested too deeply"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         msg = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
