@@ -318,8 +318,10 @@ class Fetcher:
                 write=self.read_timeout,
                 pool=self.deadline,
             ),
+            # Our semaphores bound what is in flight; the pool only has to keep idle
+            # connections for reuse without making a new host wait for one to be evicted.
             limits=httpx.Limits(
-                max_connections=self.concurrency,
+                max_connections=None,
                 max_keepalive_connections=self.concurrency,
             ),
             headers={
