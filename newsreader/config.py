@@ -16,22 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.keys import KEY_IDS
-from newsreader.model import SECTIONS, FeedConfig, NewsreaderError
+from newsreader.model import DEFAULT_OPINION_KEYWORDS, SECTIONS, FeedConfig, NewsreaderError
 
 APP_NAME = "newsreader"
 EXAMPLE_CONFIG = Path(__file__).with_name("config.example.toml")
-DEFAULT_OPINION_KEYWORDS = [
-    "opinion",
-    "blog",
-    "interview",
-    "column",
-    "editorial",
-    "analysis",
-    "commentary",
-    "op-ed",
-    "viewpoint",
-    "perspective",
-]
 
 
 class ConfigError(NewsreaderError):

@@ -6,6 +6,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 SECTIONS = ("news", "opinion", "trending")
+DEFAULT_OPINION_KEYWORDS: tuple[str, ...] = (
+    "opinion",
+    "blog",
+    "interview",
+    "column",
+    "editorial",
+    "analysis",
+    "commentary",
+    "op-ed",
+    "viewpoint",
+    "perspective",
+)
 
 
 class NewsreaderError(Exception):

@@ -71,6 +71,8 @@ from itertools import chain
 from operator import attrgetter
 from urllib.parse import unquote, urlsplit
 
+from newsreader.model import DEFAULT_OPINION_KEYWORDS
+
 __all__ = [
     "DEFAULT_OPINION_KEYWORDS",
     "RankItem",
@@ -81,18 +83,6 @@ __all__ = [
     "trending",
 ]
 
-DEFAULT_OPINION_KEYWORDS: tuple[str, ...] = (
-    "opinion",
-    "blog",
-    "interview",
-    "column",
-    "editorial",
-    "analysis",
-    "commentary",
-    "op-ed",
-    "viewpoint",
-    "perspective",
-)
 
 # Matching thresholds (tuned on the labelled headline set, see module docstring).
 MIN_SHARED = 3
