@@ -8,6 +8,7 @@ process. Budgets (DESIGN.md): FTS first page < 50 ms; list --json --limit 50 < 0
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import random
 import statistics
@@ -89,6 +90,7 @@ def vocabulary(rnd: random.Random, size: int = 20_000) -> tuple[list[str], list[
 def build(path: Path, n_articles: int, n_feeds: int) -> float:
     rnd = random.Random(42)
     vocab, weights = vocabulary(rnd)
+    cum = list(itertools.accumulate(weights))
     started = time.perf_counter()
     with Store(path) as store:
         feeds = [
@@ -106,8 +108,8 @@ def build(path: Path, n_articles: int, n_feeds: int) -> float:
             for start in range(0, n_articles, 5000):
                 rows, fts = [], []
                 for i in range(start, min(start + 5000, n_articles)):
-                    title = " ".join(rnd.choices(vocab, weights, k=8)).capitalize()
-                    body = "<p>" + " ".join(rnd.choices(vocab, weights, k=200)) + "</p>"
+                    title = " ".join(rnd.choices(vocab, cum_weights=cum, k=8)).capitalize()
+                    body = "<p>" + " ".join(rnd.choices(vocab, cum_weights=cum, k=200)) + "</p>"
                     ts = now - (n_articles - i) * 30  # one article every 30 s
                     rows.append(
                         (
@@ -198,6 +200,18 @@ def main() -> None:
             "unread counts per tag": store.tag_counts,
             "one article": lambda: store.article(54_321),
         }
+        from newsreader.config import Settings
+        from newsreader.ranking import TrendingCache
+        from newsreader.ranking_store import trending_stories
+
+        settings, cache, now = Settings(), TrendingCache(), time.time()
+        in_window = len(store.recent(now - settings.trending.window_hours * 3600))
+        cases[f"trending, cold ({in_window:,} in window)"] = lambda: trending_stories(
+            store, settings, now
+        )
+        cases["trending, warm (TrendingCache)"] = lambda: trending_stories(
+            store, settings, now, cache
+        )
         for name, fn in cases.items():
             first, median = timed(fn)
             print(f"{name:<34}{first:>10.1f}{median:>11.1f}")
