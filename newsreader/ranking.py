@@ -445,8 +445,11 @@ def trending(
                 fresh[it.feed_id] = it.published  # members are freshest first
         score = math.fsum(math.exp(decay * max(0.0, now - t)) for t in fresh.values())
         score += math.fsum(1.0 / (1 + r) for r in best_rank.values())
-        lead = members[0]
-        stories.append(Story(lead.title, len(feeds), score, members, lead))
+        # A "most read" list is a vote, not another outlet reporting the story: it adds to
+        # the score (above) but not to the source count, and never supplies the headline.
+        lead = next((it for it in members if it.section != "trending"), members[0])
+        sources = len(fresh) or len(feeds)
+        stories.append(Story(lead.title, sources, score, members, lead))
 
     stories.sort(key=lambda s: (-s.score, -s.lead.published, s.lead.id))
     return stories[:size]
