@@ -9,10 +9,11 @@ import asyncio
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -119,6 +120,12 @@ class _Workers:
     def __init__(self, loop: asyncio.AbstractEventLoop, pool: Executor | None) -> None:
         self.loop = loop
         self.pool = pool
+        # One thread does every store write: SQLite works without the GIL, so the event
+        # loop keeps reading responses while a feed is written (one writer: no contention).
+        self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
+
+    async def write(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        return await self.loop.run_in_executor(self.writer, partial(fn, *args, **kwargs))
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         if self.pool is not None:
@@ -129,6 +136,7 @@ class _Workers:
         return fn(*args)
 
     def close(self) -> None:
+        self.writer.shutdown(wait=True)
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
             self.pool = None
@@ -222,7 +230,7 @@ async def refresh(
         conf = rt.feed_config(row.url)
         folder = _folder(row.current_url)
         if folder is not None:
-            feed = await _store_folder(store, rt, row, conf, folder, loop)
+            feed = await _store_folder(store, rt, row, conf, folder, workers)
         else:
             result = await fetcher.fetch(row.current_url, row.etag, row.last_modified)
             if _is_network_failure(result):
@@ -242,25 +250,24 @@ async def refresh(
     try:
         async with make_fetcher(rt) as fetcher:
             await asyncio.gather(*(one(fetcher, row) for row in due))
+        remote = [r for r in due if not r.current_url.lower().startswith("file:")]
+        if network_failures and len(network_failures) == len(remote):
+            # Nothing remote answered: we are offline. Keep every feed's state as it was, so
+            # coming back online is not punished with backoff, and say it once.
+            reason = network_failures[0][1].error or "no network"
+            report.offline = f"offline: no feed could be reached ({reason})"
+            report.skipped += len(network_failures)
+        else:
+            for row, result in network_failures:
+                conf = rt.feed_config(row.url)
+                feed = await _store_result(store, rt, row, conf, result, workers)
+                report.feeds.append(feed)
+                done += 1
+                errors += 1
+                if progress:
+                    progress(Progress(done, len(due), errors, feed))
     finally:
         workers.close()
-
-    remote = [r for r in due if not r.current_url.lower().startswith("file:")]
-    if network_failures and len(network_failures) == len(remote):
-        # Nothing remote answered: we are offline. Keep every feed's state as it was, so
-        # coming back online is not punished with backoff, and say it once.
-        reason = network_failures[0][1].error or "no network"
-        report.offline = f"offline: no feed could be reached ({reason})"
-        report.skipped += len(network_failures)
-    else:
-        for row, result in network_failures:
-            conf = rt.feed_config(row.url)
-            feed = await _store_result(store, rt, row, conf, result, _Workers(loop, None))
-            report.feeds.append(feed)
-            done += 1
-            errors += 1
-            if progress:
-                progress(Progress(done, len(due), errors, feed))
     order = {url: n for n, url in enumerate(wanted)}
     report.feeds.sort(key=lambda f: order.get(f.url, len(order)))
     report.elapsed = time.monotonic() - started
@@ -278,7 +285,7 @@ async def _store_folder(
     row: FeedRow,
     conf: FeedConfig | None,
     folder: Path,
-    loop: asyncio.AbstractEventLoop,
+    workers: _Workers,
 ) -> FeedReport:
     """A folder of feed files: re-read the changed ones (in a thread), store them as one feed."""
     from newsreader.localfeeds import read_folder
@@ -288,9 +295,7 @@ async def _store_folder(
     parsed = None
     notes: list[str] = []
     try:
-        read = await loop.run_in_executor(
-            None, read_folder, folder, row.etag, datetime.fromtimestamp(now, UTC)
-        )
+        read = await workers.write(read_folder, folder, row.etag, datetime.fromtimestamp(now, UTC))
     except FeedError as exc:
         outcome.error = str(exc)
         outcome.etag = row.etag
@@ -300,8 +305,13 @@ async def _store_folder(
     else:
         parsed, outcome.etag, notes = read.parsed, read.etag, read.errors
         outcome.not_modified = parsed is None
-    new, updated = store.record_fetch(
-        row.id, outcome, parsed, now=now, keep_title=bool(conf and conf.title) or bool(row.title)
+    new, updated = await workers.write(
+        store.record_fetch,
+        row.id,
+        outcome,
+        parsed,
+        now=now,
+        keep_title=bool(conf and conf.title) or bool(row.title),
     )
     status = "error" if outcome.error else "not_modified" if parsed is None else "new"
     error = outcome.error or ("; ".join(notes[:3]) if notes else None)
@@ -340,9 +350,10 @@ async def _fetch_full_texts(
                 html = await workers.run(_extract, result.body, result.final_url)
             except Exception:  # extraction trouble costs this page, never the refresh
                 html = None
-        store.set_fulltext(article_id, html)
+        await workers.write(store.set_fulltext, article_id, html)
 
-    await asyncio.gather(*(one(aid, link) for aid, link in store.needs_fulltext(feed_id, limit)))
+    wanted = await workers.write(store.needs_fulltext, feed_id, limit)
+    await asyncio.gather(*(one(aid, link) for aid, link in wanted))
 
 
 async def _store_result(
@@ -386,8 +397,13 @@ async def _store_result(
     else:
         outcome.next_fetch = now + interval
     try:
-        new, updated = store.record_fetch(
-            row.id, outcome, parsed, now=now, keep_title=bool(conf and conf.title)
+        new, updated = await workers.write(
+            store.record_fetch,
+            row.id,
+            outcome,
+            parsed,
+            now=now,
+            keep_title=bool(conf and conf.title),
         )
     except Exception as exc:  # e.g. disk full: this feed fails, the others go on
         return FeedReport(row.url, title, "error", error=f"could not store: {exc}")
