@@ -142,3 +142,52 @@ def test_adding_a_folder_without_feeds_is_a_clear_error(
     (tmp_path / "empty").mkdir()
     code, _, err = run(capsys, "add", str(tmp_path / "empty"))
     assert code == 1 and "no feed files" in err and err.count("\n") == 1
+
+
+def test_full_text_key_fetches_the_open_story_and_space_pages_then_moves_on(
+    home: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/feed").respond_with_data(
+        _summary_feed(base), content_type="application/rss+xml"
+    )
+    httpserver.expect_request("/news/pool-2").respond_with_data(PAGE, content_type="text/html")
+    (home / "config" / "config.toml").write_text(f'[[feeds]]\nurl = "{base}/feed"\n')
+    assert run(capsys, "refresh")[0] == 0  # summaries only: full_text is off for this feed
+    assert [r.path for r, _ in httpserver.log] == ["/feed"]
+
+    from newsreader.app import NewsApp
+    from newsreader.runtime import Runtime
+
+    app = NewsApp(Runtime.load(), refresh_on_start=False)
+
+    async def session() -> None:
+        async with app.run_test(size=(160, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("enter")  # newest first: pool-2
+            await pilot.pause()
+            assert "Only a one-line summary." in pane_text(app.query_one("#article"))
+            await pilot.press("F")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            article = pane_text(app.query_one("#article"))
+            assert "Residents of Marrow Bay" in article
+            assert "Only a one-line summary." not in article
+            # space pages a long article first, then goes on to the next unread story
+            top = pane_text(app.query_one("#article")).splitlines()[1]
+            await pilot.press("space")
+            await pilot.pause()
+            assert pane_text(app.query_one("#article")).splitlines()[1] != top
+            for _ in range(10):
+                await pilot.press("space")
+                await pilot.pause()
+                if "Tidal pool story 1" in pane_text(app.query_one("#article")):
+                    break
+            assert "Tidal pool story 1" in pane_text(app.query_one("#article"))
+
+    asyncio.run(session())
+    assert httpserver.log[-1][0].path == "/news/pool-2"
+    with Store.open(home / "data") as store:
+        fetched = [r for r in store.page(View()) if r.title == "Tidal pool story 2"][0]
+        assert "Marrow Bay" in (store.article(fetched.id).fulltext_html or "")
+        assert store.count(View(unread=True)) == 1  # 2 and 1 read, 0 still unread
