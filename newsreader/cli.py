@@ -363,11 +363,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     rt = _runtime(args)
     with rt.open_store() as store:
         rows = store.page(_view_from(args, rt, store), limit=args.limit)
-    if args.json:
-        _print_json([article_json(r) for r in rows])
-    else:
-        for r in rows:
-            print(_article_line(r))
+    _print_rows(rows, args.json)
     return 0
 
 
@@ -469,12 +465,16 @@ def cmd_opinion(args: argparse.Namespace) -> int:
     rt = _runtime(args)
     with rt.open_store() as store:
         rows = store.page(View(opinion=True), limit=args.limit)
-    if args.json:
+    _print_rows(rows, args.json)
+    return 0
+
+
+def _print_rows(rows: list[ArticleRow], as_json: bool) -> None:
+    if as_json:
         _print_json([article_json(r) for r in rows])
     else:
         for r in rows:
             print(_article_line(r))
-    return 0
 
 
 def _print_json(data: Any) -> None:

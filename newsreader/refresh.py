@@ -274,6 +274,11 @@ async def refresh(
     return report
 
 
+def _backoff(rt: Runtime, conf: FeedConfig | None, row: FeedRow) -> float:
+    """Seconds until a failing feed is tried again: doubling per failure, at most a day."""
+    return min(_interval(rt, conf) * 2 ** min(row.error_count, 10), MAX_BACKOFF)
+
+
 def _folder(url: str) -> Path | None:
     path = local_path(url)
     return path if path is not None and path.is_dir() else None
@@ -299,9 +304,7 @@ async def _store_folder(
     except FeedError as exc:
         outcome.error = str(exc)
         outcome.etag = row.etag
-        outcome.next_fetch = now + min(
-            _interval(rt, conf) * 2 ** min(row.error_count, 10), MAX_BACKOFF
-        )
+        outcome.next_fetch = now + _backoff(rt, conf, row)
     else:
         parsed, outcome.etag, notes = read.parsed, read.etag, read.errors
         outcome.not_modified = parsed is None
@@ -388,8 +391,7 @@ async def _store_result(
         except Exception as exc:  # a parser bug must not stop the other feeds
             outcome.error = f"could not parse: {type(exc).__name__}: {exc}"
     if outcome.error:
-        backoff = min(interval * (2 ** min(row.error_count, 10)), MAX_BACKOFF)
-        outcome.next_fetch = now + backoff
+        outcome.next_fetch = now + _backoff(rt, conf, row)
         if result.retry_after:
             outcome.retry_until = now + result.retry_after
             outcome.next_fetch = max(outcome.next_fetch, outcome.retry_until)

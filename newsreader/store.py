@@ -595,8 +595,8 @@ class Store:
                 (article_id, a.title, text),
             )
         # A new article whose link another feed's copy has already read is the same story.
-        for start in range(0, len(new_links), 400):
-            chunk = new_links[start : start + 400]
+        for start in range(0, len(new_links), 500):
+            chunk = new_links[start : start + 500]
             links = [link for _, link in chunk]
             marks = ",".join("?" * len(links))
             read_links = {
@@ -717,9 +717,7 @@ class Store:
     def rows(self, ids: Sequence[int]) -> dict[int, ArticleRow]:
         """Headline rows for the given ids (one query per 500)."""
         out: dict[int, ArticleRow] = {}
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in _chunks(ids):
             sql = (
                 f"SELECT {_ROW_COLUMNS} FROM articles AS a JOIN feeds AS f ON f.id = a.feed_id "
                 f"WHERE a.id IN ({marks})"
@@ -772,12 +770,9 @@ class Store:
 
     def set_read(self, ids: Iterable[int], read: bool = True) -> int:
         """Mark articles (un)read; copies of the same link in other feeds follow."""
-        ids = list(ids)
         changed = 0
         with self.write() as db:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in _chunks(ids):
                 changed += db.execute(
                     f"UPDATE articles SET read = ? WHERE read != ? AND (id IN ({marks}) OR link IN "
                     f"(SELECT link FROM articles WHERE id IN ({marks}) AND link IS NOT NULL))",
@@ -786,12 +781,9 @@ class Store:
         return changed
 
     def set_starred(self, ids: Iterable[int], starred: bool = True) -> int:
-        ids = list(ids)
         changed = 0
         with self.write() as db:
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                marks = ",".join("?" * len(chunk))
+            for chunk, marks in _chunks(ids):
                 changed += db.execute(
                     f"UPDATE articles SET starred = ? WHERE id IN ({marks})",
                     (int(starred), *chunk),
@@ -806,12 +798,8 @@ class Store:
             ids = [
                 r[0] for r in db.execute(f"SELECT a.id FROM articles AS a WHERE {where}", params)
             ]
-            for start in range(0, len(ids), 500):
-                chunk = ids[start : start + 500]
-                db.execute(
-                    f"UPDATE articles SET read = 1 WHERE id IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                )
+            for chunk, marks in _chunks(ids):
+                db.execute(f"UPDATE articles SET read = 1 WHERE id IN ({marks})", chunk)
         return ids
 
     def set_fulltext(self, article_id: int, html: str | None) -> None:
@@ -882,6 +870,14 @@ class Store:
             return db.execute(
                 "DELETE FROM articles WHERE sort_ts < ? AND starred = 0", (cutoff,)
             ).rowcount
+
+
+def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[tuple[list[int], str]]:
+    """Ids in slices small enough for one statement, with their '?,?,...' placeholders."""
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        yield chunk, ",".join("?" * len(chunk))
 
 
 def _one(db: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> Any:
