@@ -226,7 +226,9 @@ async def child_interact(runs: int) -> dict:
 def run_child(mode: str, env: dict[str, str], runs: int) -> dict:
     cmd = [sys.executable, __file__, "--child", mode, "--runs", str(runs)]
     env = dict(env, BENCH_T0=repr(time.time()))
-    res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True)
+    res = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    if res.returncode != 0:
+        raise SystemExit(f"bench child {mode!r} failed:\n{res.stderr[-3000:]}")
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
