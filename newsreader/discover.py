@@ -126,7 +126,10 @@ async def discover(fetcher: Fetcher, url: str) -> DiscoveredFeed:
         try:
             parsed = await _parse(result)
         except FeedError as exc:
-            raise FeedError(f"{shown}: not a feed ({exc})") from None
+            reason = str(exc)  # parse errors mostly say "not a feed: ..." already
+            if not reason.startswith("not a feed"):
+                reason = f"not a feed ({reason})"
+            raise FeedError(f"{shown}: {reason}") from None
         return DiscoveredFeed(_subscribe_url(url, result), result, parsed)
 
     page = result.final_url

@@ -142,7 +142,8 @@ async def test_sniffed_feed_that_does_not_parse(soft_404: HTTPServer) -> None:
             found = await discover(f, url)
         except FeedError as exc:
             message = str(exc)
-            assert message.startswith(f"{url}: not a feed (") and "\n" not in message
+            assert message.startswith(f"{url}: not a feed") and "\n" not in message
+            assert "not a feed" not in message[len(url) + 12 :]  # said once
         else:  # a lenient parser may accept a truncated feed; then it must say so
             assert found.parsed.warning
 
@@ -163,4 +164,4 @@ async def test_local_file_and_path(tmp_path: Path) -> None:
     assert by_url.url == feed.as_uri() and by_url.parsed.title == "Space Desk"
     nope = tmp_path / "nope.xml"
     assert str(missing.value) == f"no such file: {nope}"
-    assert str(not_feed.value).startswith(f"{notes}: not a feed (")
+    assert str(not_feed.value) == f"{notes}: not a feed: no XML root element"
