@@ -68,6 +68,18 @@ def _text(el: ET.Element) -> str:
     return el.text or ""
 
 
+def _title_or_link(target: dict[str, Any], el: ET.Element, url: str) -> None:
+    """A channel's or item's <title> or <link>, as feedparser records them."""
+    value = _text(el).strip()
+    if el.tag == "link":
+        target["link"] = urljoin(url, value)
+        return
+    if "<" in value or "&" in value:
+        raise _Bail  # feedparser may read it as HTML
+    target["title"] = value
+    target["title_detail"] = {"type": "text/plain", "base": url, "value": value}
+
+
 def _date(raw: str) -> tuple[str, time.struct_time]:
     raw = raw.strip()
     try:
@@ -107,14 +119,8 @@ def _channel(channel: ET.Element, url: str) -> tuple[dict[str, Any], list[dict[s
             raise _Bail
         if tag == "item":
             entries.append(_item(el, url))
-        elif tag == "title":
-            title = _text(el).strip()
-            if "<" in title or "&" in title:
-                raise _Bail
-            feed["title"] = title
-            feed["title_detail"] = {"type": "text/plain", "base": url, "value": title}
-        elif tag == "link":
-            feed["link"] = urljoin(url, _text(el).strip())
+        elif tag in ("title", "link"):
+            _title_or_link(feed, el, url)
     return feed, entries
 
 
@@ -130,14 +136,8 @@ def _item(item: ET.Element, url: str) -> dict[str, Any]:
         if tag in seen and tag not in ("category", "enclosure"):
             raise _Bail  # repeated fields: feedparser decides which wins
         seen.add(tag)
-        if tag == "title":
-            title = _text(el).strip()
-            if "<" in title or "&" in title:
-                raise _Bail
-            e["title"] = title
-            e["title_detail"] = {"type": "text/plain", "base": url, "value": title}
-        elif tag == "link":
-            e["link"] = urljoin(url, _text(el).strip())
+        if tag in ("title", "link"):
+            _title_or_link(e, el, url)
         elif tag == "guid":
             guid = _text(el).strip()
             if not guid:
