@@ -120,6 +120,8 @@ def _channel(channel: ET.Element, url: str) -> tuple[dict[str, Any], list[dict[s
         if tag == "item":
             entries.append(_item(el, url))
         elif tag in ("title", "link"):
+            if tag in feed:
+                raise _Bail  # a second channel title or link: feedparser decides
             _title_or_link(feed, el, url)
     return feed, entries
 

@@ -63,9 +63,11 @@ def test_fast_path_is_taken_for_plain_rss_and_agrees() -> None:
         "<title>T</title><link>/a</link><description><p>raw</p></description>",
         "<title>T</title><link>a</link><category domain='x'>c</category>",
         "<title>T</title><link>a</link><enclosure url='/e.mp3' length='12' type='audio/mpeg'/>",
+        "<title>T</title><link>a</link></item><title>Second channel title</title><item>",
     ],
 )
 def test_unusual_items_agree_or_fall_back(item: str) -> None:
+    """Each of these either takes the fast path with feedparser's result or falls back."""
     data = (
         '<?xml version="1.0"?><rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/">'
         f"<channel><title>F</title><link>https://x.example/</link><item>{item}</item>"
