@@ -618,6 +618,16 @@ class NewsApp(App[int]):
             for f in self.rt.feeds
         ]
 
+    def tag_names(self) -> list[str]:
+        """Every tag used by a subscription, sorted."""
+        return sorted({tag for f in self.rt.feeds for tag in f.tags}, key=str.lower)
+
+    def show_tag(self, tag: str) -> None:
+        """Show the stories of every feed with a tag (the palette's "jump to tag")."""
+        self.before_search = None
+        self.load_view(View(tag=tag), f"Tag {clean_line(tag, 60)}")
+        self.headlines.focus()
+
     def show_feed(self, url: str) -> None:
         """Show one feed's stories (used by the palette's "jump to feed")."""
         if self.store is None:

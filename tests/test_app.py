@@ -479,6 +479,25 @@ async def test_command_palette_jumps_to_a_feed(two_feeds: Runtime) -> None:
         assert len(app.headlines.ids) == 2
 
 
+async def test_command_palette_jumps_to_a_tag(two_feeds: Runtime) -> None:
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        assert len(app.headlines.ids) == 5
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"jump to tag: local")
+        palette = app.screen
+        for _ in range(200):  # the palette searches in the background
+            await pilot.pause()
+            if palette.query_one("CommandList").option_count:
+                break
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert len(app.headlines.ids) == 3  # the Valley Courier's three stories
+        assert "Tag local" in app.topbar.render().plain
+
+
 async def test_unknown_theme_falls_back(home: Path, httpserver: HTTPServer) -> None:
     rt = await filled(
         home, [(serve(httpserver, "rss20.xml"), {})], extra='[ui]\ntheme = "no-such-[b]theme"\n'

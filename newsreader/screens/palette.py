@@ -1,4 +1,4 @@
-"""Ctrl+P: every keyboard action by name, plus "jump to feed: <title>".
+"""Ctrl+P: every keyboard action by name, plus "jump to feed: <title>" and "jump to tag".
 
 Feed titles come from feeds, so hits are built as Content (Matcher.highlight would parse the
 title as markup); help lines are markup in Textual, so they are escaped."""
@@ -46,6 +46,8 @@ class NewsCommands(Provider):
                     escape(clean_line(url)),
                 )
             )
+        for tag in app.tag_names():
+            out.append((f"jump to tag: {clean_line(tag, 100)}", partial(app.show_tag, tag), "tag"))
         return out
 
     async def discover(self) -> Hits:
