@@ -47,6 +47,12 @@ class View:
     section: str | None = None
     search: str | None = None
 
+    @property
+    def merges_copies(self) -> bool:
+        """Views across feeds show one row per story link; a feed, tag, section or the
+        starred list shows every copy it has (the user may have starred either)."""
+        return self.feed_id is None and not self.tag and not self.section and not self.starred
+
     def describe(self) -> str:
         parts = []
         if self.search:
@@ -205,18 +211,24 @@ _MIGRATIONS: list[str] = [
     CREATE VIRTUAL TABLE articles_fts USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 2');
     """,
     # 2: where a feed moved (301/308; the subscription keeps its url), opinion classification,
-    # full-page text, position within the feed, per-feed unread index, and a narrow covering
-    # index that lets a search sort its matches without reading whole article rows
+    # full-page text, position within the feed, per-feed unread index, a narrow covering
+    # index that lets a search sort its matches without reading whole article rows, and
+    # dupe_of: the first copy of the same link in another feed (aggregate views show one)
     """
     ALTER TABLE feeds ADD COLUMN fetch_url TEXT;
     ALTER TABLE articles ADD COLUMN opinion INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE articles ADD COLUMN fulltext_html TEXT;
     ALTER TABLE articles ADD COLUMN fulltext_at REAL;
     ALTER TABLE articles ADD COLUMN feed_rank INTEGER NOT NULL DEFAULT 0;
-    CREATE INDEX articles_opinion ON articles (sort_ts DESC, id DESC) WHERE opinion = 1;
-    CREATE INDEX articles_feed_unread ON articles (feed_id) WHERE read = 0;
+    ALTER TABLE articles ADD COLUMN dupe_of INTEGER;
+    DROP INDEX articles_sort;
+    CREATE INDEX articles_sort ON articles (sort_ts DESC, id DESC, dupe_of);
+    DROP INDEX articles_unread;
+    CREATE INDEX articles_unread ON articles (sort_ts DESC, id DESC, dupe_of) WHERE read = 0;
+    CREATE INDEX articles_opinion ON articles (sort_ts DESC, id DESC, dupe_of) WHERE opinion = 1;
+    CREATE INDEX articles_feed_unread ON articles (feed_id, dupe_of) WHERE read = 0;
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
-    CREATE INDEX articles_search ON articles (id, sort_ts, feed_id, read, starred, opinion);
+    CREATE INDEX articles_search ON articles (id, sort_ts, feed_id, read, starred, opinion, dupe_of);
     """,
 ]
 assert len(_MIGRATIONS) == SCHEMA_VERSION
@@ -408,6 +420,7 @@ class Store:
             )
             db.execute("DELETE FROM articles WHERE feed_id = ?", (row[0],))
             db.execute("DELETE FROM feeds WHERE id = ?", (row[0],))
+            _relink_copies(db)
         return True
 
     def feeds(self, urls: Iterable[str] | None = None, *, counts: bool = True) -> list[FeedRow]:
@@ -594,23 +607,28 @@ class Store:
                 "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
                 (article_id, a.title, text),
             )
-        # A new article whose link another feed's copy has already read is the same story.
+        # A new article whose link another copy already has is the same story: it points to
+        # the first copy (views across feeds show that one) and is read if any copy is.
         for start in range(0, len(new_links), 500):
             chunk = new_links[start : start + 500]
             links = [link for _, link in chunk]
             marks = ",".join("?" * len(links))
-            read_links = {
-                r[0]
+            first: dict[str, tuple[int, int]] = {
+                r[0]: (r[1], r[2])
                 for r in db.execute(
-                    f"SELECT DISTINCT link FROM articles WHERE read = 1 AND link IN ({marks})",
+                    f"SELECT link, min(id), max(read) FROM articles WHERE link IN ({marks}) "
+                    "GROUP BY link",
                     links,
                 )
             }
-            if read_links:
-                db.executemany(
-                    "UPDATE articles SET read = 1 WHERE id = ?",
-                    [(aid,) for aid, link in chunk if link in read_links],
-                )
+            db.executemany(
+                "UPDATE articles SET dupe_of = ?, read = max(read, ?) WHERE id = ?",
+                [
+                    (first[link][0], first[link][1], aid)
+                    for aid, link in chunk
+                    if link in first and first[link][0] != aid
+                ],
+            )
         return new, updated
 
     # -- reading -----------------------------------------------------------------------------
@@ -641,6 +659,8 @@ class Store:
             conds.append(
                 "(a.opinion = 1 OR a.feed_id IN (SELECT id FROM feeds WHERE section = 'opinion'))"
             )
+        if view.merges_copies:
+            conds.append("a.dupe_of IS NULL")
         if view.search:
             query = _fts_query(view.search)
             if not query:
@@ -764,7 +784,12 @@ class Store:
         return out
 
     def total_unread(self) -> int:
-        return sum(self.unread_counts().values())
+        """Unread stories across feeds: copies of one link in several feeds count once."""
+        return _one(
+            self.db,
+            "SELECT count(*) FROM articles INDEXED BY articles_feed_unread "
+            "WHERE read = 0 AND dupe_of IS NULL",
+        )[0]
 
     # -- state -------------------------------------------------------------------------------
 
@@ -799,7 +824,12 @@ class Store:
                 r[0] for r in db.execute(f"SELECT a.id FROM articles AS a WHERE {where}", params)
             ]
             for chunk, marks in _chunks(ids):
-                db.execute(f"UPDATE articles SET read = 1 WHERE id IN ({marks})", chunk)
+                # Copies of these links in other feeds (hidden in merged views) go too.
+                db.execute(
+                    f"UPDATE articles SET read = 1 WHERE read = 0 AND (id IN ({marks}) OR link "
+                    f"IN (SELECT link FROM articles WHERE id IN ({marks}) AND link IS NOT NULL))",
+                    (*chunk, *chunk),
+                )
         return ids
 
     def set_fulltext(self, article_id: int, html: str | None) -> None:
@@ -867,9 +897,21 @@ class Store:
                 "(SELECT id FROM articles WHERE sort_ts < ? AND starred = 0)",
                 (cutoff,),
             )
-            return db.execute(
+            deleted = db.execute(
                 "DELETE FROM articles WHERE sort_ts < ? AND starred = 0", (cutoff,)
             ).rowcount
+            _relink_copies(db)
+            return deleted
+
+
+def _relink_copies(db: sqlite3.Connection) -> None:
+    """After deleting articles: copies whose first copy is gone point to the earliest
+    remaining one, or become the first copy themselves."""
+    db.execute(
+        "UPDATE articles SET dupe_of = (SELECT min(b.id) FROM articles AS b "
+        "WHERE b.link = articles.link AND b.id < articles.id) "
+        "WHERE dupe_of IS NOT NULL AND dupe_of NOT IN (SELECT id FROM articles)"
+    )
 
 
 def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[tuple[list[int], str]]:

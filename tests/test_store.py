@@ -291,3 +291,30 @@ def test_paging_100k_articles_by_keyset_never_loads_them_all(tmp_path: Path) -> 
         assert any("articles_unread" in row[-1] for row in plan), plan
         # A page of 500 rows costs well under 1 MB; 75k rows held at once would cost ~40 MB.
         assert peak < 5_000_000, peak
+
+
+def test_copies_of_one_link_are_one_story_across_feeds(store: Store) -> None:
+    a, b = _feed(store, "https://a.example/feed"), _feed(store, "https://b.example/feed")
+    store.record_fetch(a, FetchOutcome(status=200), ParsedFeed("A", None, _articles(3)))
+    # Feed B carries the same three links (a "most read" list, a syndicated copy) plus one.
+    copies = _articles(3, link_host="a.example") + _articles(1, "Own", "b.example")
+    for c in copies[:3]:
+        c.guid = "b-" + (c.guid or "")
+    store.record_fetch(b, FetchOutcome(status=200), ParsedFeed("B", None, copies))
+    assert store.count(View()) == 4  # merged: three shared stories and B's own
+    assert store.count(View(feed_id=b)) == 4  # the feed itself shows every copy
+    assert store.count(View(tag="views")) == 4
+    assert store.total_unread() == 4
+    assert store.unread_counts() == {a: 3, b: 4}
+    # Mark-all in the merged view reads the hidden copies too; undo restores both.
+    ids = store.mark_view_read(View())
+    assert store.total_unread() == 0 and store.unread_counts() == {}
+    store.set_read(ids, False)
+    assert store.unread_counts() == {a: 3, b: 4}
+    # Starring a copy shows it in the starred list even though it is hidden elsewhere.
+    copy = store.page(View(feed_id=b))[-1]
+    store.set_starred([copy.id])
+    assert [r.id for r in store.page(View(starred=True))] == [copy.id]
+    # Without the first feed the copies become the stories.
+    store.delete_feed("https://a.example/feed")
+    assert store.count(View()) == 4 and store.total_unread() == 4
