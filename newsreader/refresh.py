@@ -21,6 +21,7 @@ from newsreader.model import FeedConfig, FeedError, NewsreaderError, ParsedFeed
 from newsreader.runtime import Runtime, local_path, normalise_url
 from newsreader.sanitize import clean_line
 from newsreader.store import FeedRow, FetchOutcome, Store
+from newsreader.worker import extract_page, parse_for_store
 
 if TYPE_CHECKING:
     from newsreader.fetch import Fetcher, FetchResult
@@ -153,17 +154,6 @@ def make_fetcher(rt: Runtime) -> Fetcher:
         read_timeout=r.read_timeout,
         deadline=r.timeout,
     )
-
-
-def _parse(data: bytes, url: str, headers: dict[str, str], fetched_at: datetime) -> ParsedFeed:
-    """Runs in a worker process: parsing and the search text are the CPU-heavy part."""
-    from newsreader.parse import parse_feed
-    from newsreader.store import html_to_search_text
-
-    parsed = parse_feed(data, url, headers, fetched_at)
-    for a in parsed.articles:
-        a.search_text = html_to_search_text(a.content_html or a.summary_html)
-    return parsed
 
 
 def _is_network_failure(result: FetchResult) -> bool:
@@ -329,12 +319,6 @@ async def _store_folder(
     )
 
 
-def _extract(body: bytes, url: str) -> str | None:
-    from newsreader.fulltext import extract
-
-    return extract(body, url)
-
-
 async def _fetch_full_texts(
     store: Store,
     fetcher: Fetcher,
@@ -350,7 +334,7 @@ async def _fetch_full_texts(
         html = None
         if result.error is None and result.body:
             try:
-                html = await workers.run(_extract, result.body, result.final_url)
+                html = await workers.run(extract_page, result.body, result.final_url)
             except Exception:  # extraction trouble costs this page, never the refresh
                 html = None
         await workers.write(store.set_fulltext, article_id, html)
@@ -384,7 +368,7 @@ async def _store_result(
         fetched_at = datetime.fromtimestamp(now, UTC)
         try:
             parsed = await workers.run(
-                _parse, result.body, result.final_url, result.headers, fetched_at
+                parse_for_store, result.body, result.final_url, result.headers, fetched_at
             )
         except FeedError as exc:
             outcome.error = str(exc)

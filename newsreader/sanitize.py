@@ -61,3 +61,16 @@ def safe_url(url: str | None) -> str | None:
     if not (lower.startswith("http://") or lower.startswith("https://")) or " " in url:
         return None
     return url
+
+
+_TAG = re.compile(r"<[^>]*>")
+
+
+def html_to_search_text(markup: str | None, limit: int = 20_000) -> str:
+    """Cheap tag strip for the search index (rendering quality is not needed there)."""
+    if not markup:
+        return ""
+    import html
+
+    text = html.unescape(_TAG.sub(" ", markup[: limit * 4]))
+    return _SPACES.sub(" ", text).strip()[:limit]

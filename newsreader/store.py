@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.model import FeedConfig, NewsreaderError, ParsedArticle, ParsedFeed
-from newsreader.sanitize import clean_line, clean_text
+from newsreader.sanitize import clean_line, clean_text, html_to_search_text
 
 SCHEMA_VERSION = 2
 DB_NAME = "newsreader.db"
@@ -232,19 +232,6 @@ _MIGRATIONS: list[str] = [
     """,
 ]
 assert len(_MIGRATIONS) == SCHEMA_VERSION
-
-_TAG_RE = re.compile(r"<[^>]*>")
-_WS_RE = re.compile(r"\s+")
-
-
-def html_to_search_text(html: str | None, limit: int = 20_000) -> str:
-    """Cheap tag strip for the search index (rendering quality is not needed here)."""
-    if not html:
-        return ""
-    import html as htmlmod
-
-    text = htmlmod.unescape(_TAG_RE.sub(" ", html[: limit * 4]))
-    return _WS_RE.sub(" ", text).strip()[:limit]
 
 
 def _ts(dt: datetime | None) -> float | None:
