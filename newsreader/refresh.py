@@ -68,6 +68,7 @@ class RefreshReport:
     skipped: int = 0  # not due yet
     offline: str | None = None  # set when no remote feed could be reached at all
     elapsed: float = 0.0
+    pruned: int = 0  # articles older than store.keep_days deleted after this refresh
 
     @property
     def errors(self) -> list[FeedReport]:
@@ -95,6 +96,8 @@ class RefreshReport:
         )
         if self.skipped:
             summary += f", {self.skipped} not due (use --force)"
+        if self.pruned:
+            summary += f"; removed {self.pruned} articles older than store.keep_days"
         out.append(summary)
         return out
 
@@ -106,6 +109,7 @@ class RefreshReport:
             "not_modified": sum(1 for f in self.feeds if f.status == "not_modified"),
             "skipped": self.skipped,
             "offline": self.offline,
+            "pruned": self.pruned,
             "elapsed": round(self.elapsed, 3),
         }
 
@@ -261,6 +265,9 @@ async def refresh(
                 errors += 1
                 if progress:
                     progress(Progress(done, len(due), errors, feed))
+        if any(f.new for f in report.feeds):
+            # Keep the store to store.keep_days (starred articles stay whatever their age).
+            report.pruned = await workers.write(store.prune, rt.settings.store.keep_days)
     finally:
         workers.close()
     order = {url: n for n, url in enumerate(wanted)}

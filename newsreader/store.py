@@ -213,7 +213,9 @@ _MIGRATIONS: list[str] = [
     # 2: where a feed moved (301/308; the subscription keeps its url), opinion classification,
     # full-page text, position within the feed, per-feed unread index, a narrow covering
     # index that lets a search sort its matches without reading whole article rows, and
-    # dupe_of: the first copy of the same link in another feed (aggregate views show one)
+    # dupe_of: the first copy of the same link in another feed (aggregate views show one),
+    # and the keys of pruned articles, so a feed that still lists them does not bring them
+    # back as new unread stories
     """
     ALTER TABLE feeds ADD COLUMN fetch_url TEXT;
     ALTER TABLE articles ADD COLUMN opinion INTEGER NOT NULL DEFAULT 0;
@@ -229,6 +231,11 @@ _MIGRATIONS: list[str] = [
     CREATE INDEX articles_feed_unread ON articles (feed_id, dupe_of) WHERE read = 0;
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
     CREATE INDEX articles_search ON articles (id, sort_ts, feed_id, read, starred, opinion, dupe_of);
+    CREATE TABLE pruned (
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        PRIMARY KEY (feed_id, key)
+    ) WITHOUT ROWID;
     """,
 ]
 assert len(_MIGRATIONS) == SCHEMA_VERSION
@@ -526,9 +533,10 @@ class Store:
             existing[key] = (aid, chash, rank)
             if link and key.startswith("l:"):
                 by_link[link] = (aid, chash, rank)
+        pruned = {r[0] for r in db.execute("SELECT key FROM pruned WHERE feed_id = ?", (feed_id,))}
         new = updated = 0
         new_links: list[tuple[int, str]] = []
-        seen: set[str] = set()
+        seen: set[str] = set(pruned)  # pruned as too old: never stored again
         for rank, a in enumerate(parsed.articles):
             key = article_key(a)
             if key in seen:
@@ -874,19 +882,24 @@ class Store:
         return True
 
     def prune(self, keep_days: int, now: float | None = None) -> int:
-        """Delete unstarred articles older than keep_days; starred ones are never pruned."""
+        """Delete unstarred articles that are older than keep_days and were stored more than
+        keep_days ago (a newly added feed's old posts get keep_days to be read). Their keys
+        are kept so a feed that still lists them cannot bring them back unread."""
         if keep_days <= 0:
             return 0
         cutoff = (time.time() if now is None else now) - keep_days * 86400
+        old = "sort_ts < ? AND first_seen < ? AND starred = 0"
         with self.write() as db:
             db.execute(
-                "DELETE FROM articles_fts WHERE rowid IN "
-                "(SELECT id FROM articles WHERE sort_ts < ? AND starred = 0)",
-                (cutoff,),
+                f"INSERT OR IGNORE INTO pruned (feed_id, key) SELECT feed_id, key FROM articles "
+                f"WHERE {old}",
+                (cutoff, cutoff),
             )
-            deleted = db.execute(
-                "DELETE FROM articles WHERE sort_ts < ? AND starred = 0", (cutoff,)
-            ).rowcount
+            db.execute(
+                f"DELETE FROM articles_fts WHERE rowid IN (SELECT id FROM articles WHERE {old})",
+                (cutoff, cutoff),
+            )
+            deleted = db.execute(f"DELETE FROM articles WHERE {old}", (cutoff, cutoff)).rowcount
             _relink_copies(db)
             return deleted
 

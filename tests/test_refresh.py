@@ -158,3 +158,37 @@ def test_add_finds_the_feed_behind_a_web_page(
     assert [f["url"] for f in feeds] == [httpserver.url_for("/feed.xml")]
     code, _, err = run(capsys, "add", httpserver.url_for("/feed.xml"))
     assert code == 1 and "already subscribed" in err
+
+
+def test_old_articles_are_pruned_after_keep_days_and_never_come_back(
+    home: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import time
+
+    # rss20.xml's three stories are from March 2025; a second feed brings news today.
+    httpserver.expect_request("/old").respond_with_data(RSS, content_type="application/rss+xml")
+    fresh = RSS.replace(b"courier-2025-0412", b"fresh-guid").replace(b"2025", b"2026")
+    _subscribe(home, [httpserver.url_for("/old")])
+    (home / "config" / "config.toml").write_text(
+        (home / "config" / "config.toml").read_text() + "[store]\nkeep_days = 30\n"
+    )
+    assert run(capsys, "refresh")[0] == 0
+    with Store.open(home / "data") as store:
+        ids = [r.id for r in store.page(View())]
+        store.set_starred([ids[0]])
+        assert len(ids) == 3
+        # Stored more than keep_days ago: pretend the first fetch was 40 days back.
+        store.db.execute("UPDATE articles SET first_seen = ?", (time.time() - 40 * 86400,))
+    httpserver.expect_request("/new").respond_with_data(fresh, content_type="application/rss+xml")
+    _subscribe(home, [httpserver.url_for("/old"), httpserver.url_for("/new")])
+    (home / "config" / "config.toml").write_text(
+        (home / "config" / "config.toml").read_text() + "[store]\nkeep_days = 30\n"
+    )
+    code, out, _ = run(capsys, "refresh", "--force")
+    assert code == 0 and "removed 2 articles older than store.keep_days" in out
+    rows = json.loads(run(capsys, "list", "--feed", httpserver.url_for("/old"), "--json")[1])
+    assert [r["id"] for r in rows] == [ids[0]]  # the starred one stays
+    # The feed still lists the pruned stories: they are not stored again as unread news.
+    code, out, _ = run(capsys, "refresh", "--force", "--json")
+    rows = json.loads(run(capsys, "list", "--feed", httpserver.url_for("/old"), "--json")[1])
+    assert [r["id"] for r in rows] == [ids[0]]
