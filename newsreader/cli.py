@@ -94,7 +94,9 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--json", action="store_true", help="print JSON")
     o = sub.add_parser("opinion", help="the newest opinion, blog and analysis pieces")
     o.add_argument("--json", action="store_true", help="print JSON")
-    o.add_argument("--limit", type=_positive, default=30, metavar="N")
+    o.add_argument(
+        "--limit", type=_positive, metavar="N", help="default: opinion.size from the config"
+    )
 
     m = sub.add_parser("mark", help="mark articles read, unread, starred or unstarred")
     m.add_argument("ids", type=int, nargs="+", metavar="ID")
@@ -464,7 +466,7 @@ def cmd_opinion(args: argparse.Namespace) -> int:
 
     rt = _runtime(args)
     with rt.open_store() as store:
-        rows = store.page(View(opinion=True), limit=args.limit)
+        rows = store.page(View(opinion=True), limit=args.limit or rt.settings.opinion.size)
     _print_rows(rows, args.json)
     return 0
 

@@ -204,3 +204,14 @@ def test_console_script_and_python_m_agree(home: Path) -> None:
         assert proc.returncode == 0
         outs.append(proc.stdout)
     assert outs[0] == outs[1] and outs[0].startswith("newsreader ")
+
+
+def test_opinion_lists_as_many_as_the_config_says(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsreader.demo import DEMO_DIR
+
+    (home / "config" / "config.toml").write_text("[opinion]\nsize = 2\n")
+    assert run(capsys, "add", str(DEMO_DIR / "the-long-table.json"), "--section", "opinion")[0] == 0
+    assert len(json.loads(run(capsys, "opinion", "--json")[1])) == 2
+    assert len(json.loads(run(capsys, "opinion", "--json", "--limit", "5")[1])) == 5
