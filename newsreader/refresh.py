@@ -310,25 +310,33 @@ async def _store_folder(
     else:
         parsed, outcome.etag, notes = read.parsed, read.etag, read.errors
         outcome.not_modified = parsed is None
-    new, updated = await workers.write(
-        store.record_fetch,
-        row.id,
-        outcome,
-        parsed,
-        now=now,
-        keep_title=bool(conf and conf.title) or bool(row.title),
-    )
+    title = row.display_title if row.title else folder.name
+    keep_title = bool(conf and conf.title) or bool(row.title)
+    stored = await _record(workers, store, row, outcome, parsed, now, keep_title)
+    if isinstance(stored, str):
+        return FeedReport(row.url, title, "error", error=stored)
+    new, updated = stored
     status = "error" if outcome.error else "not_modified" if parsed is None else "new"
     error = outcome.error or ("; ".join(notes[:3]) if notes else None)
-    return FeedReport(
-        row.url,
-        row.display_title if row.title else folder.name,
-        status,
-        new,
-        updated,
-        error,
-        http_status=None,
-    )
+    return FeedReport(row.url, title, status, new, updated, error)
+
+
+async def _record(
+    workers: _Workers,
+    store: Store,
+    row: FeedRow,
+    outcome: FetchOutcome,
+    parsed: ParsedFeed | None,
+    now: float,
+    keep_title: bool,
+) -> tuple[int, int] | str:
+    """Store one fetch: (new, updated), or the one-line reason it could not be stored."""
+    try:
+        return await workers.write(
+            store.record_fetch, row.id, outcome, parsed, now=now, keep_title=keep_title
+        )
+    except Exception as exc:  # e.g. disk full: this feed fails, the others go on
+        return f"could not store: {exc}"
 
 
 async def _fetch_full_texts(
@@ -394,17 +402,10 @@ async def _store_result(
         outcome.etag, outcome.last_modified = row.etag, row.last_modified
     else:
         outcome.next_fetch = now + interval
-    try:
-        new, updated = await workers.write(
-            store.record_fetch,
-            row.id,
-            outcome,
-            parsed,
-            now=now,
-            keep_title=bool(conf and conf.title),
-        )
-    except Exception as exc:  # e.g. disk full: this feed fails, the others go on
-        return FeedReport(row.url, title, "error", error=f"could not store: {exc}")
+    stored = await _record(workers, store, row, outcome, parsed, now, bool(conf and conf.title))
+    if isinstance(stored, str):
+        return FeedReport(row.url, title, "error", error=stored)
+    new, updated = stored
     if parsed and parsed.title and not (conf and conf.title):
         title = parsed.title
     if result.gone:
