@@ -462,20 +462,25 @@ async def test_add_feed_dialog_finds_the_feed_from_a_page(
         assert len(app.headlines.ids) == 3
 
 
+async def run_palette_command(app: NewsApp, pilot, query: str) -> None:  # noqa: ANN001
+    """Open Ctrl+P, type the query, wait for the first hit and run it."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*query)
+    palette = app.screen
+    for _ in range(200):  # the palette searches in the background
+        await pilot.pause()
+        if palette.query_one("CommandList").option_count:
+            break
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
 async def test_command_palette_jumps_to_a_feed(two_feeds: Runtime) -> None:
     app = NewsApp(two_feeds)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(app, pilot)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"jump forest")
-        palette = app.screen
-        for _ in range(200):  # the palette searches in the background
-            await pilot.pause()
-            if palette.query_one("CommandList").option_count:
-                break
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await run_palette_command(app, pilot, "jump forest")
         assert len(app.headlines.ids) == 2
 
 
@@ -484,16 +489,7 @@ async def test_command_palette_jumps_to_a_tag(two_feeds: Runtime) -> None:
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(app, pilot)
         assert len(app.headlines.ids) == 5
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"jump to tag: local")
-        palette = app.screen
-        for _ in range(200):  # the palette searches in the background
-            await pilot.pause()
-            if palette.query_one("CommandList").option_count:
-                break
-        await pilot.press("enter")
-        await settle(app, pilot)
+        await run_palette_command(app, pilot, "jump to tag: local")
         assert len(app.headlines.ids) == 3  # the Valley Courier's three stories
         assert "Tag local" in app.topbar.render().plain
 
