@@ -900,7 +900,8 @@ class Store:
                 (cutoff, cutoff),
             )
             deleted = db.execute(f"DELETE FROM articles WHERE {old}", (cutoff, cutoff)).rowcount
-            _relink_copies(db)
+            if deleted:  # the relink scans every copy; after most refreshes nothing was pruned
+                _relink_copies(db)
             return deleted
 
 
