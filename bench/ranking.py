@@ -24,7 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from newsreader import ranking  # noqa: E402
-from newsreader.ranking import RankItem, TrendingCache, trending  # noqa: E402
+from newsreader.model import RankItem  # noqa: E402
+from newsreader.ranking import TrendingCache, trending  # noqa: E402
 
 NOW = 1_750_000_000.0
 STOP = [

@@ -18,8 +18,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from newsreader.model import FeedConfig
-from newsreader.store import Store, View, html_to_search_text
+from newsreader.model import FeedConfig, View
+from newsreader.store import Store, html_to_search_text
 
 WORDS = [
     "council",

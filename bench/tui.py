@@ -162,8 +162,9 @@ async def roundtrip(app, key: str, changed) -> float:  # noqa: ANN001
 
 async def child_interact(runs: int) -> dict:
     from newsreader.app import NewsApp
+    from newsreader.model import View
     from newsreader.runtime import Runtime
-    from newsreader.store import Store, View
+    from newsreader.store import Store
 
     app = NewsApp(Runtime.load(), refresh_on_start=False)
     out: dict[str, list[float]] = {"move": [], "open": [], "switch": [], "ids": [], "busy": []}

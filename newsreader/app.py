@@ -24,9 +24,9 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from newsreader.keys import KEYS
-from newsreader.model import FeedConfig, NewsreaderError
+from newsreader.model import ArticleRow, FeedConfig, NewsreaderError, View
 from newsreader.sanitize import clean_line, safe_url
-from newsreader.store import ArticleRow, Store, View
+from newsreader.store import Store
 from newsreader.widgets.article import ArticleView
 from newsreader.widgets.headlines import HeadlineList
 from newsreader.widgets.opinion import OpinionList
@@ -35,7 +35,7 @@ from newsreader.widgets.status import StatusBar, TopBar
 from newsreader.widgets.trending import TrendingList
 
 if TYPE_CHECKING:
-    from newsreader.ranking_store import TrendingStory
+    from newsreader.model import TrendingStory
     from newsreader.refresh import Progress, RefreshReport
     from newsreader.runtime import Runtime
 

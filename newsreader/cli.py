@@ -19,8 +19,9 @@ from newsreader.model import NewsreaderError
 from newsreader.sanitize import clean_line, safe_url
 
 if TYPE_CHECKING:
+    from newsreader.model import ArticleRow
     from newsreader.runtime import Runtime
-    from newsreader.store import ArticleRow, Store
+    from newsreader.store import Store
 
 
 class Failed(Exception):
@@ -317,7 +318,7 @@ def cmd_refresh(args: argparse.Namespace) -> int:
 
 
 def _view_from(args: argparse.Namespace, rt: Runtime, store: Store):  # -> View
-    from newsreader.store import View
+    from newsreader.model import View
 
     feed_id = None
     if args.feed:
@@ -462,7 +463,7 @@ def cmd_trending(args: argparse.Namespace) -> int:
 
 
 def cmd_opinion(args: argparse.Namespace) -> int:
-    from newsreader.store import View
+    from newsreader.model import View
 
     rt = _runtime(args)
     with rt.open_store() as store:

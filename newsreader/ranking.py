@@ -71,7 +71,7 @@ from itertools import chain
 from operator import attrgetter
 from urllib.parse import unquote, urlsplit
 
-from newsreader.model import DEFAULT_OPINION_KEYWORDS
+from newsreader.model import DEFAULT_OPINION_KEYWORDS, RankItem
 
 __all__ = [
     "DEFAULT_OPINION_KEYWORDS",
@@ -91,20 +91,6 @@ MIN_OVERLAP = 0.5
 # A word in more than max(DF_FLOOR, DF_FRACTION * n) in-window titles links everything.
 DF_FLOOR = 25
 DF_FRACTION = 0.02
-
-
-@dataclass(slots=True, frozen=True)
-class RankItem:
-    """One recent article, as the store hands it over."""
-
-    id: int
-    feed_id: int
-    feed_title: str
-    title: str
-    link: str | None
-    published: float  # epoch seconds UTC (the store's sort time)
-    section: str  # the feed's section: "news" | "opinion" | "trending"
-    rank: int = 0  # position within a section="trending" feed's latest fetch (0 = top)
 
 
 @dataclass(slots=True)

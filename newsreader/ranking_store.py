@@ -5,24 +5,10 @@ Only articles inside the trending window are read from the store (one indexed ra
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from newsreader.config import Settings
-from newsreader.ranking import RankItem, TrendingCache, trending
-from newsreader.store import ArticleRow, Store
-
-
-@dataclass(slots=True)
-class TrendingStory:
-    title: str  # the freshest headline
-    sources: int  # distinct feeds
-    score: float
-    members: list[ArticleRow]  # freshest first
-    lead_id: int  # the article selecting the story opens
-
-    @property
-    def unread(self) -> bool:
-        return any(not m.read for m in self.members)
+from newsreader.model import RankItem, TrendingStory
+from newsreader.ranking import TrendingCache, trending
+from newsreader.store import Store
 
 
 def trending_stories(

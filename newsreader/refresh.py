@@ -17,10 +17,10 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsreader.model import FeedConfig, FeedError, NewsreaderError, ParsedFeed
+from newsreader.model import FeedConfig, FeedError, FeedRow, NewsreaderError, ParsedFeed
 from newsreader.runtime import Runtime, local_path, normalise_url
 from newsreader.sanitize import clean_line
-from newsreader.store import FeedRow, FetchOutcome, Store
+from newsreader.store import FetchOutcome, Store
 from newsreader.worker import extract_page, parse_for_store
 
 if TYPE_CHECKING:

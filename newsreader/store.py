@@ -22,7 +22,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsreader.model import FeedConfig, NewsreaderError, ParsedArticle, ParsedFeed
+from newsreader.model import (
+    Article,
+    ArticleRow,
+    FeedConfig,
+    FeedRow,
+    NewsreaderError,
+    ParsedArticle,
+    ParsedFeed,
+    View,
+)
 from newsreader.sanitize import clean_line, clean_text, html_to_search_text
 
 SCHEMA_VERSION = 2
@@ -33,109 +42,6 @@ Classifier = Callable[[str, Sequence[str], str | None], bool]
 
 class StoreError(NewsreaderError):
     """The store cannot be opened or used; one line for the user."""
-
-
-@dataclass(frozen=True, slots=True)
-class View:
-    """Which articles a list shows. Filters combine (the CLI uses several at once)."""
-
-    unread: bool = False
-    starred: bool = False
-    opinion: bool = False
-    feed_id: int | None = None
-    tag: str | None = None
-    section: str | None = None
-    search: str | None = None
-
-    @property
-    def merges_copies(self) -> bool:
-        """Views across feeds show one row per story link; a feed, tag, section or the
-        starred list shows every copy it has (the user may have starred either)."""
-        return self.feed_id is None and not self.tag and not self.section and not self.starred
-
-    def describe(self) -> str:
-        parts = []
-        if self.search:
-            parts.append(f'search "{self.search}"')
-        if self.unread:
-            parts.append("unread")
-        if self.starred:
-            parts.append("starred")
-        if self.opinion:
-            parts.append("opinion")
-        if self.tag:
-            parts.append(f"tag {self.tag}")
-        if self.section:
-            parts.append(f"section {self.section}")
-        return ", ".join(parts) or "all"
-
-
-@dataclass(slots=True)
-class ArticleRow:
-    """One line of a headline list."""
-
-    id: int
-    feed_id: int
-    feed_url: str
-    feed_title: str
-    title: str
-    link: str | None
-    author: str | None
-    sort_ts: float
-    published: float | None
-    read: bool
-    starred: bool
-    section: str
-    opinion: bool
-
-    @property
-    def cursor(self) -> tuple[float, int]:
-        return (self.sort_ts, self.id)
-
-
-@dataclass(slots=True)
-class Article(ArticleRow):
-    """One article, whole."""
-
-    guid: str | None = None
-    updated: float | None = None
-    categories: list[str] | None = None
-    summary_html: str | None = None
-    content_html: str | None = None
-    enclosures: list[dict[str, Any]] | None = None
-    fulltext_html: str | None = None
-    feed_link: str | None = None
-
-
-@dataclass(slots=True)
-class FeedRow:
-    id: int
-    url: str
-    title: str
-    site_link: str | None
-    section: str
-    tags: list[str]
-    etag: str | None
-    last_modified: str | None
-    last_fetch: float | None
-    last_status: int | None
-    last_error: str | None
-    error_count: int
-    next_fetch: float | None
-    retry_until: float | None
-    gone: bool
-    fetch_url: str | None = None
-    unread: int = 0
-    total: int = 0
-
-    @property
-    def display_title(self) -> str:
-        return self.title or self.url
-
-    @property
-    def current_url(self) -> str:
-        """Where to fetch it now: the subscribed url, or where it permanently moved."""
-        return self.fetch_url or self.url
 
 
 @dataclass(slots=True)

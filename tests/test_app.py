@@ -12,10 +12,10 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from newsreader.app import NewsApp
+from newsreader.model import View
 from newsreader.refresh import refresh
 from newsreader.runtime import Runtime
 from newsreader.screens import HelpScreen
-from newsreader.store import View
 
 FEEDS = Path(__file__).parent / "fixtures" / "feeds"
 APP_FEEDS = Path(__file__).parent / "fixtures" / "app"

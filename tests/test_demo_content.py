@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from newsreader.demo import DEMO_DIR, DEMO_FEEDS, DemoFeed, materialise, shift_dates
-from newsreader.model import SECTIONS
-from newsreader.ranking import RankItem, is_opinion, trending
+from newsreader.model import SECTIONS, RankItem
+from newsreader.ranking import is_opinion, trending
 
 NOW = datetime(2031, 3, 1, 0, 5, tzinfo=UTC)  # crosses a month end (non-leap February) on shift
 

@@ -15,7 +15,8 @@ from textual.widget import Widget
 
 from conftest import FIXTURES
 from newsreader.cli import main
-from newsreader.store import Store, View
+from newsreader.model import View
+from newsreader.store import Store
 
 PAGE = (FIXTURES / "pages" / "news_article.html").read_bytes()
 

@@ -12,7 +12,8 @@ from werkzeug import Request, Response
 
 from conftest import FIXTURES
 from newsreader.cli import main
-from newsreader.store import Store, View
+from newsreader.model import View
+from newsreader.store import Store
 
 RSS = (FIXTURES / "feeds" / "rss20.xml").read_bytes()
 ATOM = (FIXTURES / "feeds" / "atom.xml").read_bytes()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from newsreader.model import FeedConfig, ParsedArticle, ParsedFeed
-from newsreader.store import _MIGRATIONS, SCHEMA_VERSION, FetchOutcome, Store, View
+from newsreader.model import FeedConfig, ParsedArticle, ParsedFeed, View
+from newsreader.store import _MIGRATIONS, SCHEMA_VERSION, FetchOutcome, Store
 
 NOW = datetime(2025, 3, 18, 12, 0, tzinfo=UTC)
 

@@ -17,8 +17,8 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from newsreader.model import Article
 from newsreader.sanitize import clean_line, safe_url
-from newsreader.store import Article
 
 
 def when(ts: float | None) -> str:

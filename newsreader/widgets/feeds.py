@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 
+from newsreader.model import FeedRow
 from newsreader.sanitize import clean_line
-from newsreader.store import FeedRow
 from newsreader.widgets.headlines import fit
 from newsreader.widgets.picklist import PickList
 

@@ -21,8 +21,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from newsreader.model import ArticleRow
 from newsreader.sanitize import clean_line
-from newsreader.store import ArticleRow
 
 RowLoader = Callable[[Sequence[int]], dict[int, ArticleRow]]
 

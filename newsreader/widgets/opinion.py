@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 
+from newsreader.model import ArticleRow
 from newsreader.sanitize import clean_line
-from newsreader.store import ArticleRow
 from newsreader.widgets.headlines import fit
 from newsreader.widgets.picklist import PickList
 

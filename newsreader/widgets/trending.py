@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 
-from newsreader.ranking_store import TrendingStory
+from newsreader.model import TrendingStory
 from newsreader.sanitize import clean_line
 from newsreader.widgets.headlines import fit
 from newsreader.widgets.picklist import PickList
