@@ -123,8 +123,8 @@ def stats(samples: list[float]) -> str:
 
 
 async def child_launch() -> dict:
-    from newsreader.app import NewsApp
     from newsreader.runtime import Runtime
+    from newsreader.tui.app import NewsApp
 
     rt = Runtime.load()
     app = NewsApp(rt, refresh_on_start=False)
@@ -161,10 +161,10 @@ async def roundtrip(app, key: str, changed) -> float:  # noqa: ANN001
 
 
 async def child_interact(runs: int) -> dict:
-    from newsreader.app import NewsApp
     from newsreader.model import View
     from newsreader.runtime import Runtime
     from newsreader.store import Store
+    from newsreader.tui.app import NewsApp
 
     app = NewsApp(Runtime.load(), refresh_on_start=False)
     out: dict[str, list[float]] = {"move": [], "open": [], "switch": [], "ids": [], "busy": []}

@@ -156,11 +156,11 @@ def _runtime(args: argparse.Namespace, *, create: bool = False) -> Runtime:
 
 def _run_tui(args: argparse.Namespace) -> int:
     if args.demo:
-        from newsreader.demo_run import run_demo
+        from newsreader.tui.app import run_demo
 
         return run_demo()
     rt = _runtime(args, create=True)
-    from newsreader.app import run_app
+    from newsreader.tui.app import run_app
 
     return run_app(rt)
 

@@ -7,7 +7,6 @@ or writes the user's config, subscriptions or store.
 from __future__ import annotations
 
 import asyncio
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -45,13 +44,3 @@ def prepare_demo(root: Path, now: datetime | None = None) -> Runtime:
     with rt.open_store() as store:
         asyncio.run(refresh(rt, store, force=True))
     return rt
-
-
-def run_demo() -> int:
-    from newsreader.app import NewsApp
-
-    with tempfile.TemporaryDirectory(prefix="newsreader-demo-") as tmp:
-        rt = prepare_demo(Path(tmp))
-        app = NewsApp(rt, refresh_on_start=False)
-        app.run()
-        return app.return_code or 0

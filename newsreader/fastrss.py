@@ -6,7 +6,7 @@ common elements, ElementTree (C expat) reads the same values in a fraction of th
 This module builds the same entry dictionaries feedparser would, which parse.py normalises
 with the very same code; anything unusual (an unknown element, xml:base, markup in a title,
 a date email.utils cannot read, nested markup) returns None and feedparser takes over.
-tests/test_fastrss.py checks the two paths agree on every fixture feed.
+tests/unit/test_fastrss.py checks the two paths agree on every fixture feed.
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ stories, 10 feeds, hard negatives sharing 2-3 words). Pairwise precision / recal
 overlap 0.6 without the strong-word rule 0.885 / 0.507; 0.5 without it 0.889 / 0.842;
 0.5 with it (chosen) 1.000 / 0.842; 0.4 with it 1.000 / 0.921 (not taken: looser matches
 chain more easily in a window of thousands). On ``holdout.json`` (32 headlines written
-after the choice, never tuned on): 1.000 / 0.690. ``tests/test_ranking.py`` prints both.
+after the choice, never tuned on): 1.000 / 0.690. ``tests/unit/test_ranking.py`` prints both.
 
 Opinion rule (:func:`is_opinion`)
 ---------------------------------

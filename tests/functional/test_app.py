@@ -1,0 +1,524 @@
+"""Pilot tests of the TUI against a temp config/data dir (the `home` fixture) and feeds served
+by pytest-httpserver from fixture files. Workers are awaited, never slept on."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from newsreader.model import View
+from newsreader.refresh import refresh
+from newsreader.runtime import Runtime
+from newsreader.tui.app import NewsApp
+from newsreader.tui.screens import HelpScreen
+
+FEEDS = Path(__file__).parents[1] / "fixtures" / "feeds"
+APP_FEEDS = Path(__file__).parents[1] / "fixtures" / "app"
+# The frozen demo feeds' newest item is 2025-03-18 09:40 UTC; "now" is 20 minutes later.
+DEMO_NOW = datetime(2025, 3, 18, 10, 0, tzinfo=UTC).timestamp()
+
+
+def write_config(home: Path, feeds: list[tuple[str, dict]], extra: str = "") -> Path:
+    """config.toml with the given feeds (url, options) and extra TOML appended."""
+    lines = ["[refresh]", "on_start = false", "interval = 0", ""]
+    for url, opts in feeds:
+        lines.append("[[feeds]]")
+        lines.append(f'url = "{url}"')
+        for key, value in opts.items():
+            if isinstance(value, list):
+                lines.append(f"{key} = [" + ", ".join(f'"{v}"' for v in value) + "]")
+            else:
+                lines.append(f'{key} = "{value}"')
+        lines.append("")
+    path = home / "config" / "config.toml"
+    path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
+    return path
+
+
+def serve(httpserver: HTTPServer, name: str, path: Path | None = None) -> str:
+    body = (path or FEEDS / name).read_bytes()
+    httpserver.expect_request(f"/{name}").respond_with_data(body, content_type="application/xml")
+    return httpserver.url_for(f"/{name}")
+
+
+async def filled(home: Path, feeds: list[tuple[str, dict]], extra: str = "") -> Runtime:
+    """A runtime whose store already holds the feeds' articles (refresh run before the app)."""
+    write_config(home, feeds, extra)
+    rt = Runtime.load()
+    with rt.open_store() as store:
+        # One feed at a time, in order: article ids (the tie-break between equal dates) are
+        # then the same on every run, which snapshots need.
+        for feed in rt.feeds:
+            report = await refresh(rt, store, force=True, urls=[feed.url])
+            assert not report.errors, report.lines()
+    return rt
+
+
+def demo_feeds() -> list[tuple[str, dict]]:
+    from newsreader.demo import DEMO_FEEDS
+
+    return [
+        ((APP_FEEDS / f.file).as_uri(), {"title": f.title, "section": f.section, "tags": f.tags})
+        for f in DEMO_FEEDS
+    ]
+
+
+async def settle(app: NewsApp, pilot) -> None:  # noqa: ANN001
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def visible_text(widget) -> list[str]:  # noqa: ANN001
+    return [widget.render_line(y).text for y in range(widget.size.height)]
+
+
+@pytest.fixture
+async def two_feeds(home: Path, httpserver: HTTPServer) -> Runtime:
+    return await filled(
+        home,
+        [
+            (serve(httpserver, "rss20.xml"), {"tags": ["local"]}),
+            (serve(httpserver, "atom.xml"), {"tags": ["nature"]}),
+        ],
+    )
+
+
+async def test_start_shows_the_store_and_navigation_moves_the_cursor(two_feeds: Runtime) -> None:
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        headlines = app.headlines
+        assert len(headlines.ids) == 5
+        assert headlines.cursor == 0
+        lines = visible_text(headlines)
+        assert "Coppicing the hazel, year three" in lines[0]
+        assert lines[0].startswith("●")
+        await pilot.press("j", "j")
+        assert headlines.cursor == 2
+        await pilot.press("k")
+        assert headlines.cursor == 1
+        await pilot.press("G")
+        assert headlines.cursor == 4
+        await pilot.press("g")
+        assert headlines.cursor == 0
+        await pilot.press("down", "end", "up")
+        assert headlines.cursor == 3
+        assert "5 unread" in app.topbar.render().plain
+
+
+async def test_open_marks_read_and_it_persists_across_a_restart(two_feeds: Runtime) -> None:
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j", "enter")
+        opened = app.headlines.ids[1]
+        article = app.article_view.article
+        assert article is not None and article.id == opened
+        text = "\n".join(visible_text(app.article_view))
+        assert "Counting dormice boxes" in text
+        assert "4 unread" in app.topbar.render().plain
+        assert not visible_text(app.headlines)[1].startswith("●")
+    # a new process's view of the store
+    with sqlite3.connect(two_feeds.data_dir / "newsreader.db") as db:
+        assert db.execute("SELECT read FROM articles WHERE id = ?", (opened,)).fetchone() == (1,)
+    app = NewsApp(Runtime.load())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        index = app.headlines.ids.index(opened)
+        assert app.headlines.row(index).read
+        assert "4 unread" in app.topbar.render().plain
+
+
+async def test_star_then_starred_view(two_feeds: Runtime) -> None:
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        first = app.headlines.ids[0]
+        await pilot.press("s")
+        assert visible_text(app.headlines)[0][1] == "★"
+        await pilot.press("3")
+        await settle(app, pilot)
+        assert app.headlines.ids == [first]
+        assert "Starred" in app.topbar.render().plain
+        await pilot.press("s")  # unstar from the starred view
+        with app.rt.open_store() as store:
+            assert store.ids(View(starred=True)) == []
+
+
+async def test_view_switching(two_feeds: Runtime) -> None:
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter", "2")
+        await settle(app, pilot)
+        assert len(app.headlines.ids) == 4
+        await pilot.press("4")
+        await settle(app, pilot)
+        opinion = [app.headlines.row(i).title for i in range(len(app.headlines.ids))]
+        assert opinion == ["Opinion: keep the library open late"]
+        await pilot.press("1")
+        await settle(app, pilot)
+        assert len(app.headlines.ids) == 5
+        assert "All feeds" in app.topbar.render().plain
+
+
+async def test_search_and_escape_returns_to_the_previous_view(two_feeds: Runtime) -> None:
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await settle(app, pilot)
+        await pilot.press("slash")
+        await pilot.press(*"dormice", "enter")
+        await settle(app, pilot)
+        assert [app.headlines.row(0).title] == ["Counting dormice boxes"]
+        assert len(app.headlines.ids) == 1
+        assert 'Search "dormice"' in app.topbar.render().plain
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.view == View(unread=True)
+        assert len(app.headlines.ids) == 5
+
+
+async def test_mark_all_read_then_undo(two_feeds: Runtime) -> None:
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("A")
+        await settle(app, pilot)
+        assert "0 unread" in app.topbar.render().plain
+        assert not any(line.startswith("●") for line in visible_text(app.headlines))
+        await pilot.press("u")
+        await settle(app, pilot)
+        assert "5 unread" in app.topbar.render().plain
+        assert sum(line.startswith("●") for line in visible_text(app.headlines)) == 5
+
+
+async def test_refresh_progress_with_a_failing_feed(home: Path, httpserver: HTTPServer) -> None:
+    good = serve(httpserver, "rss20.xml")
+    other = serve(httpserver, "atom.xml")
+    httpserver.expect_request("/broken.xml").respond_with_data("no", status=500)
+    write_config(home, [(good, {}), (other, {}), (httpserver.url_for("/broken.xml"), {})])
+    progress: list[str] = []
+
+    def hook(message) -> None:  # noqa: ANN001
+        if isinstance(message, NewsApp.RefreshProgress):
+            progress.append(f"{message.progress.done}/{message.progress.total}")
+
+    app = NewsApp(Runtime.load())
+    async with app.run_test(size=(160, 40), message_hook=hook) as pilot:
+        await settle(app, pilot)
+        assert app.headlines.ids == []
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert sorted(progress) == ["1/3", "2/3", "3/3"]
+        assert len(app.headlines.ids) == 5
+        status = app.status.render().plain
+        assert "1 feed error" in status
+        assert "updated" in app.topbar.render().plain
+        warnings = [n for n in app._notifications if n.severity == "warning"]
+        assert len(warnings) == 1
+        assert "1 feed failed" in warnings[0].message and "500" in warnings[0].message
+        # the feeds screen marks the failing feed
+        await pilot.press("f")
+        await pilot.pause()
+        lines = visible_text(app.screen.query_one("#feed-list"))
+        assert any(line.lstrip().startswith("!") and "broken" in line for line in lines)
+
+
+async def test_refresh_on_start_shows_the_store_first(home: Path, httpserver: HTTPServer) -> None:
+    rt = await filled(home, [(serve(httpserver, "rss20.xml"), {})])
+    extra = serve(httpserver, "atom.xml")
+    write_config(home, [(httpserver.url_for("/rss20.xml"), {}), (extra, {})])
+    rt = Runtime.load()
+    seen_at_refresh: list[int] = []
+    app = NewsApp(rt, refresh_on_start=True)
+
+    def hook(message) -> None:  # noqa: ANN001
+        if isinstance(message, NewsApp.RefreshProgress) and not seen_at_refresh:
+            seen_at_refresh.append(len(app.headlines.ids))
+
+    async with app.run_test(size=(160, 40), message_hook=hook) as pilot:
+        await settle(app, pilot)
+        assert seen_at_refresh and seen_at_refresh[0] >= 3
+        assert len(app.headlines.ids) == 5
+
+
+async def test_cursor_stays_on_its_story_when_a_refresh_adds_stories_above(
+    home: Path, httpserver: HTTPServer
+) -> None:
+    rt = await filled(home, [(serve(httpserver, "rss20.xml"), {})])
+    app = NewsApp(rt)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("j")
+        story = app.headlines.current_id
+        # Another process (cron) adds a newer feed's stories; the app re-reads its view.
+        write_config(
+            home, [(httpserver.url_for("/rss20.xml"), {}), (serve(httpserver, "atom.xml"), {})]
+        )
+        app.rt = Runtime.load()
+        with app.rt.open_store() as store:
+            await refresh(app.rt, store, force=True)
+        app.reload()
+        await settle(app, pilot)
+        assert len(app.headlines.ids) == 5
+        assert app.headlines.current_id == story
+        assert app.headlines.cursor == 3
+
+
+async def test_hostile_titles_show_literally_and_never_act(
+    home: Path, httpserver: HTTPServer
+) -> None:
+    rt = await filled(home, [(serve(httpserver, "rss20.xml"), {})])
+    hostile = [
+        "[@click=app.quit]x[/]",
+        "[/]",
+        "bell\x07 esc\x1b[2J osc\x1b]52;c;aGk=\x07 c1\x9b6n end",
+        "[b]bold?[/b] \x1b]8;;https://evil.example/\x1b\\link\x1b]8;;\x1b\\",
+    ]
+    # Straight into the store, as a buggy or older writer might have left them.
+    with sqlite3.connect(rt.data_dir / "newsreader.db") as db:
+        for n, title in enumerate(hostile):
+            db.execute(
+                "INSERT INTO articles (feed_id, key, title, link, sort_ts, first_seen, "
+                "content_hash, summary_html) VALUES (1, ?, ?, ?, ?, ?, '', ?)",
+                (f"g:h{n}", title, "javascript:alert(1)", time.time() + n, time.time(), title),
+            )
+    app = NewsApp(rt)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        lines = visible_text(app.headlines)
+        joined = "\n".join(lines)
+        assert "[@click=app.quit]x[/]" in joined
+        assert any(line[2:].startswith("[/] ") for line in lines)
+        assert "[b]bold?[/b]" in joined
+        assert "bell  esc osc c1 end" in joined or "bell esc osc c1 end" in joined
+        assert not any(ch in joined for ch in "\x1b\x07\x9b")
+        # clicking and opening the markup title runs no action
+        index = next(i for i, line in enumerate(lines) if "[@click=app.quit]" in line)
+        await pilot.click("#headlines", offset=(5, index + 1))
+        await pilot.click("#headlines", offset=(5, index + 1), times=2)
+        await settle(app, pilot)
+        assert app.is_running and app.return_code is None
+        body = "\n".join(visible_text(app.article_view))
+        assert "[@click=app.quit]x[/]" in body
+        # a javascript: link is never offered
+        await pilot.press("y")
+        assert app.clipboard == ""
+        await pilot.click("#article", offset=(5, 1))
+        assert app.is_running
+        screenshot = app.export_screenshot()
+        assert "evil.example" not in screenshot
+
+
+async def test_rebinding_a_key_from_config(home: Path, httpserver: HTTPServer) -> None:
+    rt = await filled(
+        home, [(serve(httpserver, "rss20.xml"), {})], extra='[keys]\nstar = "x"\ndown = "J"\n'
+    )
+    app = NewsApp(rt)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("s")
+        assert visible_text(app.headlines)[0][1] == " "
+        await pilot.press("x")
+        assert visible_text(app.headlines)[0][1] == "★"
+        await pilot.press("j")
+        assert app.headlines.cursor == 0
+        await pilot.press("J")
+        assert app.headlines.cursor == 1
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = {binding_id: keys for keys, _, binding_id in app.screen.rows}
+        assert rows["star"] == "x"
+        assert rows["down"] == "J"
+        assert rows["quit"] == "q"
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_narrow_terminal_folds_the_sidebar(two_feeds: Runtime) -> None:
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(90, 30)) as pilot:
+        await settle(app, pilot)
+        sidebar = app.main.query_one("#sidebar")
+        assert not sidebar.display or sidebar.region.width == 0
+        await pilot.press("t")
+        await pilot.pause()
+        assert sidebar.region.width > 0
+        assert app.main.focused is app.trending
+        await pilot.press("escape")
+        await pilot.pause()
+        assert sidebar.region.width == 0
+
+
+async def test_open_link_uses_webbrowser_and_copy_link(
+    two_feeds: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url, new=0: opened.append(url) or True)
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("o", "y")
+        row = app.headlines.row(0)
+        assert opened == [row.link]
+        assert row.link.startswith("http")
+        assert app.clipboard == row.link
+
+
+async def test_feeds_screen_select_rename_and_remove(home: Path, httpserver: HTTPServer) -> None:
+    from newsreader import config as cfg
+    from newsreader.model import FeedConfig
+
+    config_url = serve(httpserver, "rss20.xml")
+    rt = await filled(home, [(config_url, {"tags": ["local"]})])
+    added = serve(httpserver, "atom.xml")
+    rt.add_subscription(FeedConfig(url=added, tags=["nature"]))
+    with rt.open_store() as store:
+        await refresh(rt, store, force=True)
+    app = NewsApp(Runtime.load())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        lines = visible_text(app.screen.query_one("#feed-list"))
+        assert "All feeds" in lines[0] and lines[0].rstrip().endswith("5")
+        assert any("Field & Forest" in line and line.rstrip().endswith("2") for line in lines)
+        # choose the "nature" feed
+        while "Field & Forest" not in app.screen.query_one("#feed-list").current.label:
+            await pilot.press("j")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert len(app.headlines.ids) == 2
+        assert "Field & Forest" in app.topbar.render().plain
+        # rename it
+        await pilot.press("f")
+        await pilot.pause()
+        while "Field & Forest" not in app.screen.query_one("#feed-list").current.label:
+            await pilot.press("j")
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("ctrl+a", "ctrl+k", *"Woods", "enter")
+        await settle(app, pilot)
+        assert cfg.load_subscriptions(cfg.feeds_path(app.rt.config_path))[0].title == "Woods"
+        # the config.toml feed cannot be removed from here: one clear line
+        feed_list = app.screen.query_one("#feed-list")
+        while "Valley Courier" not in feed_list.current.label:
+            await pilot.press("j")
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert errors and "edit config.toml" in errors[-1].message
+        # the feeds.toml one can
+        feed_list = app.screen.query_one("#feed-list")
+        while "Woods" not in feed_list.current.label:
+            await pilot.press("j")
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert cfg.load_subscriptions(cfg.feeds_path(app.rt.config_path)) == []
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert len(app.headlines.ids) == 3
+
+
+async def test_add_feed_dialog_finds_the_feed_from_a_page(
+    home: Path, httpserver: HTTPServer
+) -> None:
+    write_config(home, [])
+    feed_url = serve(httpserver, "rss20.xml")
+    page = f'<html><head><link rel="alternate" type="application/rss+xml" href="{feed_url}"></head></html>'
+    httpserver.expect_request("/site").respond_with_data(page, content_type="text/html")
+    app = NewsApp(Runtime.load())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*httpserver.url_for("/nothing-here"), "enter")
+        await settle(app, pilot)
+        status = app.screen.query_one("#add-status").render().plain
+        assert "nothing-here: HTTP 500" in status  # one line, no traceback
+        url_input = app.screen.query_one("#url")
+        url_input.value = httpserver.url_for("/site")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert [f.url for f in app.rt.feeds] == [feed_url]
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert len(app.headlines.ids) == 3
+
+
+async def run_palette_command(app: NewsApp, pilot, query: str) -> None:  # noqa: ANN001
+    """Open Ctrl+P, type the query, wait for the first hit and run it."""
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*query)
+    palette = app.screen
+    for _ in range(200):  # the palette searches in the background
+        await pilot.pause()
+        if palette.query_one("CommandList").option_count:
+            break
+    await pilot.press("enter")
+    await settle(app, pilot)
+
+
+async def test_command_palette_jumps_to_a_feed(two_feeds: Runtime) -> None:
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await run_palette_command(app, pilot, "jump forest")
+        assert len(app.headlines.ids) == 2
+
+
+async def test_command_palette_jumps_to_a_tag(two_feeds: Runtime) -> None:
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        assert len(app.headlines.ids) == 5
+        await run_palette_command(app, pilot, "jump to tag: local")
+        assert len(app.headlines.ids) == 3  # the Valley Courier's three stories
+        assert "Tag local" in app.topbar.render().plain
+
+
+async def test_unknown_theme_falls_back(home: Path, httpserver: HTTPServer) -> None:
+    rt = await filled(
+        home, [(serve(httpserver, "rss20.xml"), {})], extra='[ui]\ntheme = "no-such-[b]theme"\n'
+    )
+    app = NewsApp(rt)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        assert app.theme == "textual-dark"
+        assert any("unknown theme" in n.message for n in app._notifications)
+
+
+async def test_refresh_of_many_feeds_uses_the_parse_pool_from_the_app(
+    home: Path, httpserver: HTTPServer
+) -> None:
+    # Six or more due feeds are parsed in a spawn process pool; inside Textual, stderr has
+    # no file descriptor, which once made every such refresh fail.
+    names = ["rss20.xml", "atom.xml", "feed.json", "rss10.xml", "rss091.xml", "latin1.xml"]
+    write_config(home, [(serve(httpserver, name), {}) for name in names])
+    app = NewsApp(Runtime.load())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert not [n for n in app._notifications if n.severity == "error"]
+        assert "updated" in app.topbar.render().plain
+        with app.rt.open_store() as store:
+            assert all(f.last_error is None for f in store.feeds())
+            assert len({r.feed_id for r in store.page(View(), limit=500)}) == 6

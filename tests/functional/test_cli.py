@@ -1,0 +1,217 @@
+"""The headless commands, run as users run them: in-process through main() for most, and as
+real subprocesses where the process itself matters (exit codes, imports, python -m)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsreader.cli import main
+from tests.conftest import FIXTURES, cli_env
+
+FEEDS = FIXTURES / "feeds"
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_add_local_feed_then_feeds_json_shows_it_only_in_its_own_dirs(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "add", str(FEEDS / "rss20.xml"), "--tag", "local")
+    assert code == 0 and "The Valley Courier" in out and "3 articles" in out
+    code, out, _ = run(capsys, "feeds", "--json")
+    feeds = json.loads(out)
+    assert [(f["url"], f["title"], f["tags"], f["unread"]) for f in feeds] == [
+        ((FEEDS / "rss20.xml").resolve().as_uri(), "The Valley Courier", ["local"], 3)
+    ]
+    other = tmp_path / "other"
+    code, out, _ = run(
+        capsys, "--config", str(other / "c.toml"), "--data-dir", str(other / "d"), "feeds", "--json"
+    )
+    assert code == 1  # an explicit --config that does not exist is an error...
+    (other).mkdir()
+    (other / "c.toml").write_text("")
+    code, out, _ = run(
+        capsys, "--config", str(other / "c.toml"), "--data-dir", str(other / "d"), "feeds", "--json"
+    )
+    assert code == 0 and json.loads(out) == []  # ...and an empty one shows nothing
+
+
+def test_list_show_mark_on_a_filled_store(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "add", (FEEDS / "rss20.xml").as_uri())[0] == 0
+    assert run(capsys, "add", str(FEEDS / "atom.xml"), "--section", "opinion")[0] == 0
+    code, out, _ = run(capsys, "list", "--json", "--limit", "50")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == 5
+    assert {
+        "id",
+        "feed",
+        "feed_title",
+        "title",
+        "link",
+        "author",
+        "published",
+        "read",
+        "starred",
+        "section",
+    } <= set(rows[0])
+    assert [r["published"] for r in rows] == sorted((r["published"] for r in rows), reverse=True)
+    first = rows[0]
+    code, out, _ = run(capsys, "show", str(first["id"]))
+    assert code == 0 and out.startswith(first["title"]) and f"Link: {first['link']}" in out
+    assert run(capsys, "mark", str(first["id"]), "--read")[0] == 0
+    assert run(capsys, "mark", str(rows[1]["id"]), "--star")[0] == 0
+    unread = json.loads(run(capsys, "list", "--unread", "--json")[1])
+    assert first["id"] not in {r["id"] for r in unread} and len(unread) == 4
+    starred = json.loads(run(capsys, "list", "--starred", "--json")[1])
+    assert [r["id"] for r in starred] == [rows[1]["id"]]
+    opinion = json.loads(run(capsys, "list", "--section", "opinion", "--json")[1])
+    assert {r["feed_title"] for r in opinion} == {"Field & Forest"}
+    code, out, _ = run(capsys, "list", "--search", "river", "--json")
+    assert [r["title"] for r in json.loads(out)] == ["River levels fall after a week of rain"]
+    code, out, err = run(capsys, "show", "424242")
+    assert code == 1 and err == "newsreader: no article with id 424242\n"
+
+
+def test_remove_refuses_config_feeds_naming_the_line(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conf = home / "config" / "config.toml"
+    conf.write_text(f'[ui]\ntheme = "nord"\n\n[[feeds]]\nurl = "{(FEEDS / "atom.xml").as_uri()}"\n')
+    assert run(capsys, "add", str(FEEDS / "rss20.xml"))[0] == 0
+    code, _, err = run(capsys, "remove", (FEEDS / "atom.xml").as_uri())
+    assert code == 1
+    assert err.strip().endswith(f"is defined in {conf}:4; edit config.toml to remove it")
+    code, out, _ = run(capsys, "remove", str(FEEDS / "rss20.xml"))
+    assert code == 0 and "The Valley Courier" in out
+    urls = [f["url"] for f in json.loads(run(capsys, "feeds", "--json")[1])]
+    assert urls == [(FEEDS / "atom.xml").as_uri()]
+    assert conf.read_text().startswith('[ui]\ntheme = "nord"')  # never rewritten
+
+
+def test_export_then_import_round_trips(home: Path, tmp_path: Path, capsys) -> None:
+    run(capsys, "add", str(FEEDS / "rss20.xml"), "--tag", "news")
+    run(capsys, "add", str(FEEDS / "atom.xml"))
+    out_file = tmp_path / "subs.opml"
+    assert run(capsys, "export", str(out_file))[0] == 0
+    data = out_file.read_bytes()
+    assert b'<opml version="2.0">' in data and b'title="The Valley Courier"' in data
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "config.toml").write_text("")
+    args = ["--config", str(second / "config.toml"), "--data-dir", str(second / "data")]
+    code, out, _ = run(capsys, *args, "import", str(out_file))
+    assert code == 0 and "Imported 2 feeds" in out
+    feeds = json.loads(run(capsys, *args, "feeds", "--json")[1])
+    assert sorted((f["url"], f["tags"]) for f in feeds) == sorted(
+        [((FEEDS / "rss20.xml").as_uri(), ["news"]), ((FEEDS / "atom.xml").as_uri(), [])]
+    )
+    code, out, _ = run(capsys, *args, "import", str(out_file))
+    assert "Imported 0 feeds" in out and "2 already subscribed" in out
+
+
+def test_broken_opml_changes_nothing(home: Path, tmp_path: Path, capsys) -> None:
+    run(capsys, "add", str(FEEDS / "rss20.xml"))
+    before = (home / "config" / "feeds.toml").read_bytes()
+    bad = tmp_path / "bad.opml"
+    bad.write_text('<?xml version="1.0"?>\n<opml version="2.0"><body>\n<outline xmlUrl="x"\n')
+    code, _, err = run(capsys, "import", str(bad))
+    assert code == 1 and err.count("\n") == 1 and str(bad) in err
+    assert (home / "config" / "feeds.toml").read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["unknown_key", "syntax_error", "wrong_type"])
+def test_bad_config_exits_1_with_one_line(home: Path, name: str) -> None:
+    src = FIXTURES / "config" / f"{name}.toml"
+    shutil.copy(src, home / "config" / "config.toml")
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsreader", "feeds"],
+        env=cli_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert proc.stdout == "" and proc.stderr.count("\n") == 1
+    assert "Traceback" not in proc.stderr and "config.toml:" in proc.stderr
+
+
+def test_usage_errors_exit_2_and_every_command_has_help(home: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "newsreader", "list", "--limit", "0"],
+        env=cli_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2 and "must be at least 1" in proc.stderr
+    for command in [
+        "add",
+        "remove",
+        "feeds",
+        "import",
+        "export",
+        "refresh",
+        "list",
+        "show",
+        "trending",
+        "opinion",
+        "mark",
+    ]:
+        with pytest.raises(SystemExit) as info:
+            main([command, "--help"])
+        assert info.value.code == 0
+
+
+def test_headless_commands_never_import_textual(home: Path) -> None:
+    code = (
+        "import sys\n"
+        "import newsreader.config, newsreader.store, newsreader.fetch, newsreader.parse\n"
+        "import newsreader.ranking, newsreader.refresh, newsreader.cli, newsreader.opml\n"
+        "import newsreader.htmltext, newsreader.discover, newsreader.ranking_store\n"
+        "from newsreader.cli import main\n"
+        "for argv in (['feeds', '--json'], ['list', '--json'], ['trending', '--json'],\n"
+        "             ['opinion'], ['export']):\n"
+        "    assert main(argv) == 0, argv\n"
+        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
+        "print('TEXTUAL' if bad else 'CLEAN', bad[:3])\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code],
+        env=cli_env(home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip().splitlines()[-1].startswith("CLEAN"), proc.stdout
+
+
+def test_console_script_and_python_m_agree(home: Path) -> None:
+    exe = Path(sys.executable).with_name("newsreader")
+    outs = []
+    for cmd in ([str(exe), "--version"], [sys.executable, "-m", "newsreader", "--version"]):
+        proc = subprocess.run(cmd, env=cli_env(home), capture_output=True, text=True, timeout=60)
+        assert proc.returncode == 0
+        outs.append(proc.stdout)
+    assert outs[0] == outs[1] and outs[0].startswith("newsreader ")
+
+
+def test_opinion_lists_as_many_as_the_config_says(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsreader.demo import DEMO_DIR
+
+    (home / "config" / "config.toml").write_text("[opinion]\nsize = 2\n")
+    assert run(capsys, "add", str(DEMO_DIR / "the-long-table.json"), "--section", "opinion")[0] == 0
+    assert len(json.loads(run(capsys, "opinion", "--json")[1])) == 2
+    assert len(json.loads(run(capsys, "opinion", "--json", "--limit", "5")[1])) == 5
