@@ -23,9 +23,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newsreader import ranking  # noqa: E402
-from newsreader.model import RankItem  # noqa: E402
-from newsreader.ranking import TrendingCache, trending  # noqa: E402
+from newsreader import ranking
+from newsreader.model import RankItem
+from newsreader.ranking import TrendingCache, trending
 
 NOW = 1_750_000_000.0
 STOP = [

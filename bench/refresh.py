@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from feedserver import address  # noqa: E402
+from feedserver import address
 
 
 def _tree_rss(root: int) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newsreader.htmltext import render_html, to_rich_text  # noqa: E402
+from newsreader.htmltext import render_html, to_rich_text
 
 _TEXT = (
     "the council agreed on a new budget for schools and roads after a long debate while "

@@ -94,7 +94,7 @@ def serve(latency: float) -> ThreadingHTTPServer:
     cache: dict[int, bytes] = {}
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             time.sleep(latency)
             i = int(self.path.strip("/").split(".")[0][1:])
             body = cache.get(i) or cache.setdefault(i, feed_xml(i))
@@ -145,7 +145,7 @@ async def child_launch() -> dict:
     }
 
 
-async def roundtrip(app, key: str, changed) -> float:  # noqa: ANN001
+async def roundtrip(app, key: str, changed) -> float:
     """Send a key as the terminal driver would, wait until its effect is in the app, then
     paint the screen: key to painted frame, including any queueing behind other work."""
     from textual import events

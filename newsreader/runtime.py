@@ -128,7 +128,7 @@ class Runtime:
         return None
 
 
-def _classify(is_opinion, keywords, section, categories, link) -> bool:  # noqa: ANN001
+def _classify(is_opinion, keywords, section, categories, link) -> bool:
     return is_opinion(section, categories, link, keywords)
 
 

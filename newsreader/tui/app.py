@@ -54,7 +54,7 @@ VIEWS: dict[str, tuple[View, str]] = {
 }
 
 
-def _palette():  # noqa: ANN202
+def _palette():
     from newsreader.tui.palette import NewsCommands
 
     return NewsCommands
@@ -414,7 +414,7 @@ class NewsApp(App[int]):
 
     # -- actions: movement -------------------------------------------------------------------
 
-    def _focused_pane(self):  # noqa: ANN202
+    def _focused_pane(self):
         focused = self.main.focused
         return focused if focused is not None else self.headlines
 
@@ -591,7 +591,7 @@ class NewsApp(App[int]):
 
         self.push_screen(HelpScreen(self.live_keys()))
 
-    def feed_items(self):  # noqa: ANN201
+    def feed_items(self):
         from newsreader.tui.widgets.feeds import feed_items
 
         assert self.store is not None
@@ -644,7 +644,7 @@ class NewsApp(App[int]):
         self.load_view(View(feed_id=feed_id), clean_line(title, 80))
         self.headlines.focus()
 
-    def _feed_choice(self, choice) -> None:  # noqa: ANN001
+    def _feed_choice(self, choice) -> None:
         if choice is None or self.store is None:
             return
         item = choice.item
@@ -680,7 +680,7 @@ class NewsApp(App[int]):
     def _add_feed(self, tag: str | None) -> None:
         from newsreader.tui.screens import AddFeedScreen
 
-        def done(result) -> None:  # noqa: ANN001
+        def done(result) -> None:
             if not result:
                 self.action_feeds()
                 return

@@ -15,7 +15,7 @@ from newsreader.keys import KEYS
 from newsreader.sanitize import clean_line
 
 
-def _highlight(matcher, text: str) -> Content:  # noqa: ANN001
+def _highlight(matcher, text: str) -> Content:
     content = Content(text)
     score, offsets = matcher.fuzzy_search.match(matcher.query, text)
     if score:

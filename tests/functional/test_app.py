@@ -68,14 +68,14 @@ def demo_feeds() -> list[tuple[str, dict]]:
     ]
 
 
-async def settle(app: NewsApp, pilot) -> None:  # noqa: ANN001
+async def settle(app: NewsApp, pilot) -> None:
     await app.workers.wait_for_complete()
     await pilot.pause()
     await app.workers.wait_for_complete()
     await pilot.pause()
 
 
-def visible_text(widget) -> list[str]:  # noqa: ANN001
+def visible_text(widget) -> list[str]:
     return [widget.render_line(y).text for y in range(widget.size.height)]
 
 
@@ -208,7 +208,7 @@ async def test_refresh_progress_with_a_failing_feed(home: Path, httpserver: HTTP
     write_config(home, [(good, {}), (other, {}), (httpserver.url_for("/broken.xml"), {})])
     progress: list[str] = []
 
-    def hook(message) -> None:  # noqa: ANN001
+    def hook(message) -> None:
         if isinstance(message, NewsApp.RefreshProgress):
             progress.append(f"{message.progress.done}/{message.progress.total}")
 
@@ -241,7 +241,7 @@ async def test_refresh_on_start_shows_the_store_first(home: Path, httpserver: HT
     seen_at_refresh: list[int] = []
     app = NewsApp(rt, refresh_on_start=True)
 
-    def hook(message) -> None:  # noqa: ANN001
+    def hook(message) -> None:
         if isinstance(message, NewsApp.RefreshProgress) and not seen_at_refresh:
             seen_at_refresh.append(len(app.headlines.ids))
 
@@ -462,7 +462,7 @@ async def test_add_feed_dialog_finds_the_feed_from_a_page(
         assert len(app.headlines.ids) == 3
 
 
-async def run_palette_command(app: NewsApp, pilot, query: str) -> None:  # noqa: ANN001
+async def run_palette_command(app: NewsApp, pilot, query: str) -> None:
     """Open Ctrl+P, type the query, wait for the first hit and run it."""
     await pilot.press("ctrl+p")
     await pilot.pause()

@@ -74,7 +74,7 @@ def test_reading_one_copy_of_a_story_reads_its_copies_in_other_feeds(
         assert unread == 129 - len({m.id for m in story.members}) - _same_link_copies(store, rows)
 
 
-def _same_link_copies(store, rows) -> int:  # noqa: ANN001
+def _same_link_copies(store, rows) -> int:
     links = {r.link for r in rows.values() if r.link}
     marks = ",".join("?" * len(links))
     total = store.db.execute(

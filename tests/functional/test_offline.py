@@ -94,7 +94,7 @@ def test_full_text_is_fetched_during_refresh_and_read_offline(
         httpserver.start()
 
 
-async def _offline_session(app) -> None:  # noqa: ANN001
+async def _offline_session(app) -> None:
     async with app.run_test(size=(160, 48)) as pilot:
         await pilot.pause()
         assert "Tidal pool story" in pane_text(app.query_one("#headlines"))  # store first

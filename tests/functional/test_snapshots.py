@@ -16,7 +16,7 @@ from tests.functional.test_app import DEMO_NOW, demo_feeds, filled
 
 
 @pytest.fixture
-def demo_app(home: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def demo_app(home: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("TZ", "UTC")
     time.tzset()
     rt: Runtime = asyncio.run(filled(home, demo_feeds()))
@@ -25,7 +25,7 @@ def demo_app(home: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     time.tzset()
 
 
-async def _ready(pilot) -> None:  # noqa: ANN001
+async def _ready(pilot) -> None:
     app = pilot.app
     await app.workers.wait_for_complete()
     await pilot.pause()
@@ -33,8 +33,8 @@ async def _ready(pilot) -> None:  # noqa: ANN001
     await pilot.pause()
 
 
-def test_main_screen_wide(demo_app: NewsApp, snap_compare) -> None:  # noqa: ANN001
-    async def open_second(pilot) -> None:  # noqa: ANN001
+def test_main_screen_wide(demo_app: NewsApp, snap_compare) -> None:
+    async def open_second(pilot) -> None:
         await _ready(pilot)
         await pilot.press("j", "enter")
         await _ready(pilot)
@@ -42,5 +42,5 @@ def test_main_screen_wide(demo_app: NewsApp, snap_compare) -> None:  # noqa: ANN
     assert snap_compare(demo_app, terminal_size=(160, 48), run_before=open_second)
 
 
-def test_main_screen_narrow(demo_app: NewsApp, snap_compare) -> None:  # noqa: ANN001
+def test_main_screen_narrow(demo_app: NewsApp, snap_compare) -> None:
     assert snap_compare(demo_app, terminal_size=(90, 30), run_before=_ready)

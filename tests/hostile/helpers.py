@@ -213,7 +213,7 @@ class LoopbackServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 server.hits.append(self.path)
                 route = server.routes.get(self.path)
                 if route is None:

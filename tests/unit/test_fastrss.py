@@ -15,7 +15,7 @@ from newsreader.parse import parse_feed
 from tests.conftest import FIXTURES
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
-from feedserver import make_feed  # noqa: E402
+from feedserver import make_feed
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 FILES = sorted(

@@ -206,7 +206,7 @@ def test_two_connections_write_at_once_without_locking_errors(tmp_path: Path) ->
                     s.record_fetch(
                         ids[url], FetchOutcome(status=200), ParsedFeed(prefix, None, arts)
                     )
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     def reader_marking() -> None:
@@ -216,7 +216,7 @@ def test_two_connections_write_at_once_without_locking_errors(tmp_path: Path) ->
                     rows = s.page(View(unread=True), limit=5)
                     s.set_read([r.id for r in rows])
                     starred.extend(r.id for r in rows[:1] if s.set_starred([r.id]))
-        except BaseException as exc:  # noqa: BLE001
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [

@@ -249,7 +249,7 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
 
     # -- events ------------------------------------------------------------------------------
 
-    def on_click(self, event) -> None:  # noqa: ANN001
+    def on_click(self, event) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
             return
@@ -267,12 +267,12 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         super().notify_style_update()
         self._strips.clear()
 
-    def _on_focus(self, event) -> None:  # noqa: ANN001
+    def _on_focus(self, event) -> None:
         super()._on_focus(event)
         self._strips.clear()
         self.refresh()
 
-    def _on_blur(self, event) -> None:  # noqa: ANN001
+    def _on_blur(self, event) -> None:
         super()._on_blur(event)
         self._strips.clear()
         self.refresh()

@@ -101,7 +101,7 @@ class PickList(ScrollView, Generic[T], can_focus=True, inherit_bindings=False):
         if item is not None and self.selectable(item):
             self.post_message(self.Selected(self, item))
 
-    def on_click(self, event) -> None:  # noqa: ANN001
+    def on_click(self, event) -> None:
         offset = event.get_content_offset(self)
         if offset is None:
             return
@@ -133,10 +133,10 @@ class PickList(ScrollView, Generic[T], can_focus=True, inherit_bindings=False):
         segments = self.render_item(index, self.items[index], width, base)
         return Strip(segments).crop_extend(0, width, base)
 
-    def _on_focus(self, event) -> None:  # noqa: ANN001
+    def _on_focus(self, event) -> None:
         super()._on_focus(event)
         self.refresh()
 
-    def _on_blur(self, event) -> None:  # noqa: ANN001
+    def _on_blur(self, event) -> None:
         super()._on_blur(event)
         self.refresh()
