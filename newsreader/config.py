@@ -16,7 +16,15 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.keys import KEY_IDS
-from newsreader.model import DEFAULT_OPINION_KEYWORDS, SECTIONS, FeedConfig, NewsreaderError
+from newsreader.model import (
+    DEFAULT_OPINION_KEYWORDS,
+    RULE_ACTIONS,
+    SECTIONS,
+    FeedConfig,
+    NewsreaderError,
+    RuleConfig,
+    ViewConfig,
+)
 
 APP_NAME = "newsreader"
 EXAMPLE_CONFIG = Path(__file__).with_name("config.example.toml")
@@ -72,6 +80,8 @@ class Settings:
     store: StoreSettings = field(default_factory=StoreSettings)
     ui: UISettings = field(default_factory=UISettings)
     keys: dict[str, str] = field(default_factory=dict)
+    rules: list[RuleConfig] = field(default_factory=list)
+    views: list[ViewConfig] = field(default_factory=list)
     path: Path | None = None  # the config file these came from (None: defaults)
 
 
@@ -108,8 +118,15 @@ _FEED_KEYS: dict[str, Any] = {
     "full_text": bool,
     "refresh_minutes": int,
 }
+_RULE_KEYS: dict[str, Any] = {
+    "match": str,
+    "action": RULE_ACTIONS,
+    "feeds": "list[str]",
+    "tag": str,
+}
+_VIEW_KEYS: dict[str, Any] = {"name": str, "match": str, "notify": bool}
 _POSITIVE = {"concurrency", "per_host", "timeout", "connect_timeout", "read_timeout", "size"}
-_TOP_KEYS = ["feeds", *_SECTIONS, "keys"]
+_TOP_KEYS = ["feeds", *_SECTIONS, "keys", "rules", "views"]
 
 
 def config_path(override: str | os.PathLike[str] | None = None) -> Path:
@@ -308,6 +325,82 @@ def _feed_header_line(src: _Source, occurrence: int) -> int | None:
 _FEEDS_HEADER = re.compile(r"^\s*\[\[\s*feeds\s*\]\]")
 
 
+def _header_line(src: _Source, table: str, occurrence: int) -> int | None:
+    header = re.compile(rf"^\s*\[\[\s*{table}\s*\]\]")
+    lines = [n for n, line in enumerate(src.lines, 1) if header.match(line)]
+    return lines[occurrence] if occurrence < len(lines) else None
+
+
+def _tables(src: _Source, items: Any, table: str, schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """Validated `[[table]]` entries: known keys, right types, every required key present."""
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise src.error(
+            f"{table} must be written as [[{table}]] tables, got " + _value_desc(items), table
+        )
+    out = []
+    for n, item in enumerate(items):
+        for key in item:
+            if key not in schema:
+                raise _unknown(src, f"{table}.{key}", list(schema), n)
+        for key in ("name", "match", "action"):
+            if key in schema and key not in item:
+                line = _header_line(src, table, n)
+                where = f"{src.path}:{line}" if line else str(src.path)
+                raise ConfigError(f"{where}: {table} #{n + 1} has no {key}")
+        out.append({k: _check(src, f"{table}.{k}", v, schema[k], n) for k, v in item.items()})
+    return out
+
+
+def _check_match(src: _Source, table: str, n: int, match: str) -> None:
+    from newsreader.query import QueryError, check_query
+
+    try:
+        check_query(match)
+    except QueryError as exc:
+        raise src.error(f"{table} #{n + 1} match: {exc}", f"{table}.match", n) from None
+
+
+def _parse_rules(src: _Source, items: Any) -> list[RuleConfig]:
+    rules = []
+    for n, values in enumerate(_tables(src, items, "rules", _RULE_KEYS)):
+        _check_match(src, "rules", n, values["match"])
+        if values["action"] == "tag" and not values.get("tag", "").strip():
+            raise src.error(f'rules #{n + 1} has action = "tag" but no tag', "rules.action", n)
+        rules.append(
+            RuleConfig(
+                match=values["match"],
+                action=values["action"],
+                feeds=[u.strip() for u in values.get("feeds", []) if u.strip()],
+                tag=(values.get("tag") or "").strip() or None,
+                line=_header_line(src, "rules", n),
+            )
+        )
+    return rules
+
+
+def _parse_views(src: _Source, items: Any, source: str) -> list[ViewConfig]:
+    views: list[ViewConfig] = []
+    seen: set[str] = set()
+    for n, values in enumerate(_tables(src, items, "views", _VIEW_KEYS)):
+        name = values["name"].strip()
+        if not name:
+            raise src.error("views.name must not be empty", "views.name", n)
+        if name.casefold() in seen:
+            raise src.error(f'view "{name}" is defined twice', "views.name", n)
+        seen.add(name.casefold())
+        _check_match(src, "views", n, values["match"])
+        views.append(
+            ViewConfig(
+                name=name,
+                match=values["match"],
+                notify=values.get("notify", False),
+                source=source,
+                line=_header_line(src, "views", n),
+            )
+        )
+    return views
+
+
 def load_settings(path: Path, *, required: bool = False) -> Settings:
     """Read and validate config.toml. A missing file gives defaults unless `required`."""
     if not path.exists():
@@ -319,6 +412,10 @@ def load_settings(path: Path, *, required: bool = False) -> Settings:
     for key, value in data.items():
         if key == "feeds":
             settings.feeds = _parse_feeds(src, value, "config")
+        elif key == "rules":
+            settings.rules = _parse_rules(src, value)
+        elif key == "views":
+            settings.views = _parse_views(src, value, "config")
         elif key == "keys":
             if not isinstance(value, dict):
                 raise src.error(f"keys must be a table, got {_value_desc(value)}", "keys")
@@ -345,13 +442,23 @@ def load_settings(path: Path, *, required: bool = False) -> Settings:
 
 def load_subscriptions(path: Path) -> list[FeedConfig]:
     """feeds.toml, the subscriptions added from the program."""
+    return _load_feeds_file(path)[0]
+
+
+def load_saved_views(path: Path) -> list[ViewConfig]:
+    """The views saved from the program (`S`), kept in feeds.toml."""
+    return _load_feeds_file(path)[1]
+
+
+def _load_feeds_file(path: Path) -> tuple[list[FeedConfig], list[ViewConfig]]:
     if not path.exists():
-        return []
+        return [], []
     data, src = _load_toml(path)
     for key in data:
-        if key != "feeds":
-            raise _unknown(src, key, ["feeds"])
-    return _parse_feeds(src, data.get("feeds", []), "feeds")
+        if key not in ("feeds", "views"):
+            raise _unknown(src, key, ["feeds", "views"])
+    feeds = _parse_feeds(src, data.get("feeds", []), "feeds")
+    return feeds, _parse_views(src, data.get("views", []), "feeds")
 
 
 def all_feeds(settings: Settings, subscriptions: list[FeedConfig]) -> list[FeedConfig]:
@@ -360,9 +467,15 @@ def all_feeds(settings: Settings, subscriptions: list[FeedConfig]) -> list[FeedC
     return settings.feeds + [f for f in subscriptions if f.url not in urls]
 
 
-def save_subscriptions(path: Path, feeds: list[FeedConfig]) -> None:
-    """Write feeds.toml atomically (temp file + rename) so a crash never leaves half a file."""
+def save_subscriptions(
+    path: Path, feeds: list[FeedConfig], views: list[ViewConfig] | None = None
+) -> None:
+    """Write feeds.toml atomically (temp file + rename) so a crash never leaves half a file.
+    `views=None` keeps the saved views the file already holds."""
     import tomli_w
+
+    if views is None:
+        views = load_saved_views(path)
 
     entries = []
     for f in feeds:
@@ -378,7 +491,13 @@ def save_subscriptions(path: Path, feeds: list[FeedConfig]) -> None:
         if f.refresh_minutes is not None:
             entry["refresh_minutes"] = f.refresh_minutes
         entries.append(entry)
-    body = tomli_w.dumps({"feeds": entries}).encode("utf-8")
+    doc: dict[str, Any] = {"feeds": entries}
+    if views:
+        doc["views"] = [
+            {"name": v.name, "match": v.match} | ({"notify": True} if v.notify else {})
+            for v in views
+        ]
+    body = tomli_w.dumps(doc).encode("utf-8")
     header = b"# Subscriptions added by newsreader (add, import, the TUI). Safe to edit.\n\n"
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

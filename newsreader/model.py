@@ -77,6 +77,31 @@ class FeedConfig:
     line: int | None = None  # where it is defined in its file, for error messages
 
 
+RULE_ACTIONS = ("hide", "read", "star", "tag", "highlight")
+
+
+@dataclass(slots=True)
+class RuleConfig:
+    """A `[[rules]]` entry: what `match` selects gets `action` when it is stored."""
+
+    match: str
+    action: str  # one of RULE_ACTIONS
+    feeds: list[str] = field(default_factory=list)  # only these feed urls (empty: all)
+    tag: str | None = None  # the tag `action = "tag"` adds
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class ViewConfig:
+    """A saved view (`[[views]]`): a named query, listed under the feeds."""
+
+    name: str
+    match: str
+    notify: bool = False  # a watched topic: say when a refresh stores new matches
+    source: str = "config"  # "config" or "feeds" (saved from the program)
+    line: int | None = None
+
+
 # --- rows read from the store, shared by the CLI and the TUI's widgets ---------------------
 
 

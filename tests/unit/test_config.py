@@ -37,6 +37,10 @@ def test_example_config_documents_every_key_and_loads() -> None:
             assert match, f"{section}.{key} is not documented in config.example.toml"
     for key in cfg._FEED_KEYS:
         assert re.search(rf"^# {key} = .*#", text, re.M), f"feeds.{key} undocumented"
+    for table, keys in (("rules", cfg._RULE_KEYS), ("views", cfg._VIEW_KEYS)):
+        block = text[text.index(f"# [[{table}]]") :]
+        for key in keys:
+            assert re.search(rf"^# {key} = .*#", block, re.M), f"{table}.{key} undocumented"
     assert "[keys]" in text
 
 
@@ -88,3 +92,30 @@ def test_paths_follow_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     monkeypatch.delenv("NEWSREADER_CONFIG")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     assert cfg.config_path() == tmp_path / "xdg" / "newsreader" / "config.toml"
+
+
+def test_rules_and_views_load_and_saved_views_survive_a_subscription_write(tmp_path: Path) -> None:
+    conf = tmp_path / "config.toml"
+    conf.write_text(
+        '[[rules]]\nmatch = \'title ~ "sponsored"\'\naction = "hide"\n'
+        'feeds = ["https://a.example/feed"]\n\n'
+        '[[rules]]\nmatch = "mars"\naction = "tag"\ntag = " space "\n\n'
+        '[[views]]\nname = "Space"\nmatch = "mars or venus"\nnotify = true\n'
+    )
+    settings = cfg.load_settings(conf)
+    assert [(r.action, r.feeds, r.tag, r.line) for r in settings.rules] == [
+        ("hide", ["https://a.example/feed"], None, 1),
+        ("tag", [], "space", 6),
+    ]
+    assert [(v.name, v.match, v.notify, v.source) for v in settings.views] == [
+        ("Space", "mars or venus", True, "config")
+    ]
+    feeds_toml = cfg.feeds_path(conf)
+    saved = [cfg.ViewConfig(name="Rail", match='title ~ "rail|train"', source="feeds")]
+    cfg.save_subscriptions(feeds_toml, [FeedConfig(url="https://a.example/feed")], saved)
+    # A later write of the subscriptions alone keeps the saved view.
+    cfg.save_subscriptions(feeds_toml, [FeedConfig(url="https://b.example/feed")])
+    assert [f.url for f in cfg.load_subscriptions(feeds_toml)] == ["https://b.example/feed"]
+    assert [(v.name, v.match) for v in cfg.load_saved_views(feeds_toml)] == [
+        ("Rail", 'title ~ "rail|train"')
+    ]
