@@ -23,9 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from newsreader import ranking
 from newsreader.model import RankItem
-from newsreader.ranking import TrendingCache, trending
+from newsreader.ranking import TrendingCache, trending, words
 
 NOW = 1_750_000_000.0
 STOP = [
@@ -179,8 +178,8 @@ def main() -> None:
     )
 
     def cold() -> None:
-        ranking._WORDS.clear()  # as in a fresh process: no word seen yet
-        ranking._feed_words.cache_clear()
+        words._WORDS.clear()  # as in a fresh process: no word seen yet
+        words._feed_words.cache_clear()
         trending(window, NOW)
 
     cache = TrendingCache()

@@ -422,7 +422,7 @@ def cmd_mark(args: argparse.Namespace) -> int:
 
 
 def cmd_trending(args: argparse.Namespace) -> int:
-    from newsreader.ranking_store import trending_stories
+    from newsreader.ranking.stories import trending_stories
     from newsreader.store import iso
 
     rt = _runtime(args)

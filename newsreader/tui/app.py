@@ -327,7 +327,7 @@ class NewsApp(App[int]):
 
     @work(thread=True, exclusive=True, group="sidebar", exit_on_error=False)
     def reload_sidebar(self) -> None:
-        from newsreader.ranking_store import trending_stories
+        from newsreader.ranking.stories import trending_stories
 
         with Store.open(self.rt.data_dir) as store:
             stories = trending_stories(store, self.rt.settings, self.clock())
