@@ -18,6 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NoReturn
 from xml.parsers import expat
 
 from newsreader.model import FeedConfig, NewsreaderError
@@ -103,7 +104,7 @@ def parse_opml(data: bytes, name: str = "<opml>") -> list[OpmlFeed]:
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
 
-    def refuse(*_args: object) -> None:
+    def refuse(*_args: object) -> NoReturn:
         raise _Refused(parser.CurrentLineNumber, "DOCTYPE/ENTITY declarations are not allowed")
 
     parser.StartDoctypeDeclHandler = refuse
@@ -204,7 +205,8 @@ def write_opml(
             folder = folders[tag] = ET.SubElement(body, "outline", text=tag, title=tag)
         _outline(folder, feed, site_links)
     ET.indent(root, space="  ")
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data + b"\n"
 
 
 def _outline(parent: ET.Element, feed: FeedConfig, site_links: Mapping[str, str]) -> None:

@@ -172,30 +172,6 @@ def test_usage_errors_exit_2_and_every_command_has_help(home: Path) -> None:
         assert info.value.code == 0
 
 
-def test_headless_commands_never_import_textual(home: Path) -> None:
-    code = (
-        "import sys\n"
-        "import newsreader.config, newsreader.store, newsreader.fetch, newsreader.parse\n"
-        "import newsreader.ranking, newsreader.refresh, newsreader.cli, newsreader.opml\n"
-        "import newsreader.htmltext, newsreader.discover, newsreader.ranking_store\n"
-        "from newsreader.cli import main\n"
-        "for argv in (['feeds', '--json'], ['list', '--json'], ['trending', '--json'],\n"
-        "             ['opinion'], ['export']):\n"
-        "    assert main(argv) == 0, argv\n"
-        "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.'))\n"
-        "print('TEXTUAL' if bad else 'CLEAN', bad[:3])\n"
-    )
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        env=cli_env(home),
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip().splitlines()[-1].startswith("CLEAN"), proc.stdout
-
-
 def test_console_script_and_python_m_agree(home: Path) -> None:
     exe = Path(sys.executable).with_name("newsreader")
     outs = []

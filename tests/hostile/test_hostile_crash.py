@@ -11,7 +11,6 @@ import sqlite3
 import subprocess
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,13 +38,6 @@ def feed_body(n: int, versions: tuple[str, ...], stamp: str = "") -> bytes:
     ).encode()
 
 
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    srv = LoopbackServer()
-    yield srv
-    srv.close()
-
-
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:
     """SIGKILL the refresh we started and, by its process group id, its parse workers."""
     with contextlib.suppress(ProcessLookupError):
@@ -66,6 +58,7 @@ def _feeds_with_version(db: Path, version: str) -> dict[int, int]:
         con.close()
 
 
+@pytest.mark.slow
 def test_kill_9_mid_refresh_leaves_a_consistent_store_with_all_state(
     tmp_path: Path, server: LoopbackServer
 ) -> None:
@@ -138,6 +131,7 @@ def test_kill_9_mid_refresh_leaves_a_consistent_store_with_all_state(
         ] == starred
 
 
+@pytest.mark.slow
 def test_cron_refresh_beside_another_writer_loses_nothing(
     tmp_path: Path, server: LoopbackServer
 ) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,25 +27,18 @@ MARKUP = ("[bold red]x[/]", "[@click=app.quit]q[/]", "[link=file:///etc/passwd]p
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[LoopbackServer]:
-    srv = LoopbackServer()
-    yield srv
-    srv.close()
-
-
-@pytest.fixture(scope="module")
-def escaped(tmp_path_factory: pytest.TempPathFactory, server: LoopbackServer) -> Home:
+def escaped(tmp_path_factory: pytest.TempPathFactory, module_server: LoopbackServer) -> Home:
     """A store refreshed from four hostile feeds (RSS, Atom, and the parser's fixtures)."""
     home = Home(tmp_path_factory.mktemp("escapes"))
     urls = [
-        server.add("/escapes.xml", (HOSTILE / "escapes.xml").read_bytes()),
-        server.add(
+        module_server.add("/escapes.xml", (HOSTILE / "escapes.xml").read_bytes()),
+        module_server.add(
             "/escapes.atom",
             (HOSTILE / "escapes.atom").read_bytes(),
             headers={"Content-Type": "application/atom+xml"},
         ),
-        server.add("/hostile.xml", (FEEDS / "hostile.xml").read_bytes()),
-        server.add(
+        module_server.add("/hostile.xml", (FEEDS / "hostile.xml").read_bytes()),
+        module_server.add(
             "/hostile.json",
             (FEEDS / "hostile.json").read_bytes(),
             headers={"Content-Type": "application/feed+json"},

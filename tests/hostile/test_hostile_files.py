@@ -221,6 +221,7 @@ def _hostile_opmls(secret: Path) -> dict[str, bytes]:
     }
 
 
+@pytest.mark.slow
 def test_hostile_opml_is_refused_in_one_line_and_nothing_is_half_applied(
     tmp_path: Path,
 ) -> None:
@@ -242,6 +243,7 @@ def test_hostile_opml_is_refused_in_one_line_and_nothing_is_half_applied(
     assert "kept.example" in feeds and token not in feeds
 
 
+@pytest.mark.slow
 def test_ten_thousand_outlines_import_fast_and_commands_stay_fast(tmp_path: Path) -> None:
     home = _subscribed(Home(tmp_path / "home"))
     outlines = "".join(

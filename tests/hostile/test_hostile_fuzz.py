@@ -145,12 +145,14 @@ def mutated_feed(draw: st.DrawFn) -> bytes:
     return bytes(data)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(data=mutated_feed())
 def test_mutated_real_feeds(store: Store, data: bytes) -> None:
     _parse_and_store(store, data)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(
     fields=st.fixed_dictionaries(

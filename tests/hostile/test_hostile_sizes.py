@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import time
 import zlib
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from functools import cache
 from http.server import BaseHTTPRequestHandler
@@ -49,13 +48,6 @@ def item(title: str, guid: str | None = None, *, date: str | None = None, body: 
     return "<item>" + "".join(parts) + "</item>"
 
 
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    srv = LoopbackServer()
-    yield srv
-    srv.close()
-
-
 def refresh_json(home: Home, *extra: str) -> dict:
     proc = home.cli("refresh", "--json", *extra)
     assert proc.returncode == 0, proc.stderr
@@ -75,6 +67,7 @@ def gzip_bomb() -> bytes:
     return b"".join(c.compress(zeros) for _ in range(200)) + c.flush()
 
 
+@pytest.mark.slow
 def test_huge_body_and_gzip_bomb_are_cut_with_a_clear_error(
     tmp_path: Path, server: LoopbackServer
 ) -> None:
@@ -114,6 +107,7 @@ def test_five_thousand_items_are_stored_fast(tmp_path: Path, server: LoopbackSer
     assert len(listed) == 5000
 
 
+@pytest.mark.slow
 def test_huge_title_is_capped_and_deep_html_still_shows(
     tmp_path: Path, server: LoopbackServer
 ) -> None:
@@ -150,6 +144,7 @@ def test_huge_title_is_capped_and_deep_html_still_shows(
     assert home.cli("list").returncode == 0
 
 
+@pytest.mark.slow
 def test_deeply_nested_xml_elements_give_an_error_or_a_feed(
     tmp_path: Path, server: LoopbackServer
 ) -> None:
@@ -178,6 +173,7 @@ EMPTY_AND_BROKEN = {
 }
 
 
+@pytest.mark.slow
 def test_empty_and_truncated_documents_give_per_feed_errors_or_what_was_readable(
     tmp_path: Path, server: LoopbackServer
 ) -> None:
@@ -321,6 +317,7 @@ SCRIPTS = {
 BIDI = "\u202eevil\u202c \u2066iso\u2069 \u202aembed\u202c \u2067rtl\u2069"
 
 
+@pytest.mark.slow
 def test_wide_rtl_combining_and_emoji_text_is_kept_and_bidi_overrides_are_stripped(
     tmp_path: Path, server: LoopbackServer
 ) -> None:
@@ -359,6 +356,7 @@ def _trickle(handler: BaseHTTPRequestHandler) -> None:
         pass
 
 
+@pytest.mark.slow
 def test_a_slow_server_is_timed_out_and_the_others_refresh(
     tmp_path: Path, server: LoopbackServer
 ) -> None:

@@ -12,7 +12,6 @@ import json
 import time
 import tracemalloc
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -29,13 +28,6 @@ from tests.hostile.helpers import (
 
 GOOD = (FEEDS / "rss20.xml").read_bytes()
 LAUGHS = (FEEDS / "billion_laughs.xml").read_text()
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    srv = LoopbackServer()
-    yield srv
-    srv.close()
 
 
 def _bomb_variants() -> dict[str, bytes]:
@@ -116,6 +108,7 @@ def test_external_entities_never_read_files_or_fetch(
         assert token.encode() not in shown and b"root:x:0" not in shown
 
 
+@pytest.mark.slow
 def test_only_http_links_are_stored_offered_or_printed(
     tmp_path: Path, server: LoopbackServer
 ) -> None:

@@ -63,7 +63,7 @@ def test_entity_attacks_refused(name: str, line: int) -> None:
     started = time.perf_counter()
     with pytest.raises(NewsreaderError) as info:
         read_opml(path)
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 5  # a hang detector; bench/opml.py has the figure
     message = str(info.value)
     assert (
         message == f"{path}:{line}: DOCTYPE/ENTITY declarations are not allowed in OPML (refused)"
@@ -122,7 +122,7 @@ def test_control_characters_cleaned(tmp_path: Path) -> None:
     assert feeds == [OpmlFeed("https://e.example.com/feed", "Evil red title", [])]
 
 
-def test_ten_thousand_outlines_fast(tmp_path: Path) -> None:
+def test_ten_thousand_outlines_are_read_without_hanging(tmp_path: Path) -> None:
     body = "".join(
         f'<outline text="Folder {i}">'
         + "".join(
@@ -139,7 +139,8 @@ def test_ten_thousand_outlines_fast(tmp_path: Path) -> None:
     elapsed = time.perf_counter() - started
     assert len(feeds) == 10_000
     assert feeds[-1] == OpmlFeed("https://h99.example.com/f99.xml", "Feed 99-99", ["Folder 99"])
-    assert elapsed < 1.0, f"{elapsed:.2f} s"
+    # A hang detector (~0.2 s here): the figure is in bench/opml.py.
+    assert elapsed < 10, f"{elapsed:.2f} s"
 
 
 def test_write_structure() -> None:
