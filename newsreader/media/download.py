@@ -157,17 +157,24 @@ class DownloadManager:
 
     # -- running -----------------------------------------------------------------------------
 
-    async def run(self, only: Iterable[int] | None = None, *, linger: float = 0.0) -> None:
+    async def run(
+        self,
+        only: Iterable[int] | None = None,
+        *,
+        linger: float = 0.0,
+        stop: Callable[[], bool] | None = None,
+    ) -> None:
         """Download queued rows (all, or those in `only`) until none is left to run, then wait
-        `linger` seconds for new ones before returning. Cancelling this coroutine puts the
-        rows it was running back in the queue, their .part files kept for resuming."""
+        `linger` seconds for new ones before returning. Returns early once `stop()` is true
+        (checked every `poll` seconds: a thread worker's is_cancelled). Stopped or cancelled,
+        it puts the rows it was running back in the queue, their .part files kept."""
         ids = set(only) if only is not None else None
         tasks: dict[asyncio.Task[None], int] = {}
         idle_since: float | None = None
         loop = asyncio.get_running_loop()
         async with self._client() as client:
             try:
-                while True:
+                while not (stop is not None and stop()):
                     free = max(1, self.settings.concurrency) - len(tasks)
                     if free > 0:
                         for d in self.queue.claim(free, self.owner, ids):
@@ -359,8 +366,8 @@ class DownloadManager:
                         self.owner,
                         received=offset,
                         size=total,
-                        etag=resp.headers.get("etag"),
-                        last_modified=resp.headers.get("last-modified"),
+                        etag=_validator(resp.headers.get("etag")),
+                        last_modified=_validator(resp.headers.get("last-modified")),
                         error=None,
                     )
                 )
@@ -408,7 +415,7 @@ class DownloadManager:
         if status in (429, 503):
             wait = _retry_after(resp.headers.get("retry-after"))
             raise _Retry(
-                f"HTTP {status} {resp.reason_phrase}".rstrip(),
+                f"HTTP {status} {clean_line(resp.reason_phrase, 80)}".rstrip(),
                 delay=DEFAULT_RETRY_AFTER if wait is None else wait,
             )
         if status == 416 and offset:
@@ -442,3 +449,29 @@ class DownloadManager:
                 f"{format_size(total)} is larger than {self.settings.max_mb} MB (media.max_mb)"
             )
         return total
+
+
+def _validator(value: str | None) -> str | None:
+    """An ETag or Last-Modified worth sending back in If-Range: short, printable, else None
+    (a server's odd header must neither break the request nor reach the store)."""
+    if not value or len(value) > 200 or clean_line(value, 200) != value:
+        return None
+    return value
+
+
+def run_downloads(
+    data_dir: Path,
+    settings: MediaSettings,
+    *,
+    on_change: OnChange | None = None,
+    linger: float = 2.0,
+    stop: Callable[[], bool] | None = None,
+) -> None:
+    """Run the queue in this thread with a Store of its own, until it is empty (plus
+    `linger` seconds) or `stop()` is true. For a TUI thread worker; on_change is called
+    from this thread (use App.call_from_thread)."""
+    from newsreader.store import Store
+
+    with Store.open(data_dir) as store:
+        manager = DownloadManager(store, settings, on_change=on_change)
+        asyncio.run(manager.run(linger=linger, stop=stop))

@@ -392,6 +392,8 @@ class DownloadQueue:
 
     def release(self, download_id: int, owner: str, state: str, **fields: Any) -> None:
         """Leave a running row in `state` (done, failed, or queued again for a retry)."""
+        if fields.get("error"):
+            fields["error"] = clean_line(str(fields["error"]), 500)  # may quote a server
         fields.update(state=state, owner=None, updated=time.time())
         sets = ", ".join(f"{k} = ?" for k in fields)
         with self.store.write() as db:

@@ -5,6 +5,7 @@ paused and cancelled, and resumed by a new Store after a restart."""
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,11 +13,12 @@ import pytest
 
 from newsreader.cli import main
 from newsreader.config import MediaSettings
-from newsreader.media.download import DownloadManager
+from newsreader.media.download import DownloadManager, run_downloads
 from newsreader.media.queue import DownloadError, DownloadQueue
 from newsreader.model import View
 from newsreader.store import Store
 from tests.functional.media_server import MediaServer, media_bytes, media_server
+from tests.hostile.helpers import store_text_violations
 
 AUDIO = media_bytes(300_000)
 
@@ -300,3 +302,39 @@ def test_hostile_enclosures_never_leave_the_folder_or_run(home: Path, server: Me
         assert all(ord(c) >= 32 and c not in "\x7f\x9b" for c in name), name
     assert "Bell ]0;owned and [2J controls.mp3" not in names  # escape payloads go whole
     assert any(n.startswith("Bell") and n.endswith(".mp3") for n in names), names
+    assert store_text_violations(home / "data" / "newsreader.db") == []
+
+
+def test_a_thread_worker_runs_the_queue_and_stops_when_told(
+    home: Path, server: MediaServer
+) -> None:
+    """The TUI's way: run_downloads in a thread with its own Store, the UI's Store queues
+    and reads progress, and closing the app stops the thread with rows back in the queue."""
+    server.add("/audio/hh-003.mp3", AUDIO, gate_after=100_000)
+    folder = home / "downloads"
+    changes: list[tuple[str, int]] = []
+    stop = threading.Event()
+    with subscribe(home, server, "podcast.xml") as ui_store:
+        d = DownloadManager(ui_store, MediaSettings(folder=str(folder))).enqueue_article(
+            article_id(ui_store, "Episode 3: Tides")
+        )
+        worker = threading.Thread(
+            target=run_downloads,
+            args=(home / "data", MediaSettings(folder=str(folder))),
+            kwargs={
+                "on_change": lambda x: changes.append((x.state, threading.get_ident())),
+                "stop": stop.is_set,
+            },
+        )
+        worker.start()
+        try:
+            assert server.files["/audio/hh-003.mp3"].reached.wait(10)
+        finally:
+            stop.set()
+            worker.join(10)
+        assert not worker.is_alive()
+        row = DownloadQueue(ui_store).get(d.id)
+    assert row is not None and row.state == "queued" and row.owner is None
+    assert (folder / "hh-003.mp3.part").exists()
+    assert changes[0][0] == "running" and changes[-1][0] == "queued"
+    assert {ident for _, ident in changes} == {worker.ident}
