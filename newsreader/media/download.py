@@ -17,6 +17,7 @@ import contextlib
 import os
 import re
 import secrets
+import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -258,6 +259,10 @@ class DownloadManager:
             if d.path:
                 part_path(Path(d.path)).unlink(missing_ok=True)
             self._finish(d, FAILED, error=str(fail), path=d.path)
+        except OSError as exc:  # the disk filled up, the folder went away (the .part stays)
+            self._finish(d, FAILED, error=f"{d.path}: {exc.strerror or exc}")
+        except sqlite3.Error as exc:  # the store stayed locked: try again on the next run
+            self._finish(d, QUEUED, error=f"the store is busy ({exc})")
         except asyncio.CancelledError:
             stopped = self._stopping.pop(d.id, None)
             if stopped is None:

@@ -379,12 +379,13 @@ class DownloadQueue:
 
     def update(self, download_id: int, owner: str, **fields: Any) -> str | None:
         """Write fields of a row this owner runs; returns the row's state now (a user may
-        have paused or cancelled it meanwhile), None when the row is gone."""
+        have paused or cancelled it meanwhile: its progress is still written), None when
+        the row is gone."""
         fields["updated"] = time.time()
         sets = ", ".join(f"{k} = ?" for k in fields)
         with self.store.write() as db:
             db.execute(
-                f"UPDATE downloads SET {sets} WHERE id = ? AND owner = ? AND state = 'running'",
+                f"UPDATE downloads SET {sets} WHERE id = ? AND owner = ?",
                 (*fields.values(), download_id, owner),
             )
             rows = db.execute("SELECT state FROM downloads WHERE id = ?", (download_id,)).fetchall()

@@ -338,3 +338,16 @@ def test_a_thread_worker_runs_the_queue_and_stops_when_told(
     assert (folder / "hh-003.mp3.part").exists()
     assert changes[0][0] == "running" and changes[-1][0] == "queued"
     assert {ident for _, ident in changes} == {worker.ident}
+
+
+def test_an_unusable_folder_fails_the_row_in_one_line(home: Path, server: MediaServer) -> None:
+    server.add("/video/night-ferry.mp4", b"x" * 100)
+    (home / "not-a-folder").write_text("a file")
+    with Store.open(home / "data") as store:
+        m = manager(store, home / "not-a-folder")
+        d = m.enqueue(server.url("/video/night-ferry.mp4"))
+        asyncio.run(m.run())
+        row = m.queue.get(d.id)
+    assert row is not None and row.state == "failed"
+    assert row.error == f"{home / 'not-a-folder'}: cannot create the download folder: File exists"
+    assert server.requests == []
