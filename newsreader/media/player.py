@@ -128,3 +128,17 @@ def spawn(cmd: PlayCommand) -> subprocess.Popen[bytes]:
 def play(cmd: PlayCommand) -> subprocess.Popen[bytes] | int:
     """Run cmd the way its kind needs: foreground for a terminal player, else detached."""
     return run_in_terminal(cmd) if cmd.terminal else spawn(cmd)
+
+
+def folder_command(
+    folder: str | os.PathLike[str], *, which: Callable[[str], str | None] = shutil.which
+) -> PlayCommand:
+    """The command that shows a folder in the desktop's file manager (downloads' "open
+    folder"): xdg-open, or open on macOS. Run it with spawn()."""
+    path = Path(folder)
+    if not path.is_absolute() or not path.is_dir():
+        raise PlayerError(f"no such folder: {clean_line(str(path), 200)}")
+    opener = next((name for name in ("xdg-open", "open") if which(name)), None)
+    if opener is None:
+        raise PlayerError(f"no program to open folders (xdg-open); the files are in {path}")
+    return PlayCommand([opener, str(path)], terminal=False)

@@ -217,6 +217,15 @@ class DownloadQueue:
         rows = self._all("SELECT state FROM downloads WHERE id = ?", (download_id,))
         return rows[0][0] if rows else None
 
+    def local_file(self, url: str) -> Path | None:
+        """The downloaded file of a link when it is complete and still there (play that
+        instead of streaming: it works offline)."""
+        d = self.by_url(url)
+        if d is None or d.state != DONE or not d.path:
+            return None
+        path = Path(d.path)
+        return path if path.is_file() else None
+
     def states(self, ids: list[int]) -> dict[int, str]:
         marks = ",".join("?" * len(ids))
         return dict(self._all(f"SELECT id, state FROM downloads WHERE id IN ({marks})", ids))  # type: ignore[arg-type]

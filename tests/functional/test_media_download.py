@@ -53,6 +53,13 @@ def test_podcast_episode_downloads_whole_with_a_clean_name(home: Path, server: M
         d = m.enqueue_article(article_id(store, "Episode 3: Tides"))
         asyncio.run(m.run())
         done = m.queue.get(d.id)
+        # Played from the disk once downloaded (offline too); streamed again if deleted.
+        assert m.queue.local_file(d.url) == folder / "hh-003.mp3"
+        (folder / "elsewhere").mkdir()
+        (folder / "hh-003.mp3").rename(folder / "elsewhere" / "x.mp3")
+        assert m.queue.local_file(d.url) is None
+        (folder / "elsewhere" / "x.mp3").rename(folder / "hh-003.mp3")
+        (folder / "elsewhere").rmdir()
     assert done is not None and done.state == "done", done
     assert (folder / "hh-003.mp3").read_bytes() == AUDIO
     assert sorted(p.name for p in folder.iterdir()) == ["hh-003.mp3"]  # no .part left

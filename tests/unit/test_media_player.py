@@ -12,7 +12,14 @@ from pathlib import Path
 import pytest
 
 from newsreader import config as cfg
-from newsreader.media.player import PlayerError, play, playable, player_command
+from newsreader.media.player import (
+    PlayerError,
+    folder_command,
+    play,
+    playable,
+    player_command,
+    spawn,
+)
 
 URL = "https://cdn.example/ep%2012.mp3?x=1&y=$(reboot)"
 
@@ -139,3 +146,19 @@ def test_default_download_folder_is_the_platforms(monkeypatch: pytest.MonkeyPatc
     assert (
         cfg.MediaSettings().download_folder() == platformdirs.user_downloads_path() / "newsreader"
     )
+
+
+def test_open_folder_uses_xdg_open_with_the_path_as_one_argument(
+    bin_dir: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "my downloads"
+    folder.mkdir()
+    with pytest.raises(PlayerError, match="no program to open folders"):
+        folder_command(folder)
+    fake_player(bin_dir, "xdg-open")
+    cmd = folder_command(folder)
+    assert cmd.argv == ["xdg-open", str(folder)] and not cmd.terminal
+    assert spawn(cmd).wait(10) == 0
+    assert recorded(bin_dir)[1:] == [str(folder)]
+    with pytest.raises(PlayerError, match="no such folder"):
+        folder_command(tmp_path / "missing")
