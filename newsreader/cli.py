@@ -99,6 +99,15 @@ def _parser() -> argparse.ArgumentParser:
         "--limit", type=_positive, metavar="N", help="default: opinion.size from the config"
     )
 
+    dl = sub.add_parser(
+        "download", help="download an article's enclosure (podcast, video) into media.folder"
+    )
+    dl.add_argument("id", type=int, metavar="ID")
+    dl.add_argument(
+        "--index", type=_positive, default=1, metavar="N", help="which enclosure (default 1)"
+    )
+    dl.add_argument("--json", action="store_true", help="print JSON")
+
     m = sub.add_parser("mark", help="mark articles read, unread, starred or unstarred")
     m.add_argument("ids", type=int, nargs="+", metavar="ID")
     g = m.add_mutually_exclusive_group(required=True)
@@ -421,6 +430,68 @@ def cmd_mark(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_download(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from newsreader.media.download import DownloadManager
+    from newsreader.store import Store
+
+    rt = _runtime(args)
+    progress = _Progress()
+    with Store.open(rt.data_dir) as store:
+        manager = DownloadManager(store, rt.settings.media, on_change=progress.show)
+        row = manager.enqueue_article(args.id, args.index)
+        if row.state != "done":  # an earlier run's finished file is not fetched again
+            asyncio.run(manager.run(only=[row.id]))
+        row = manager.queue.get(row.id) or row
+    progress.end()
+    if args.json:
+        _print_json({**row.to_json(), "error": clean_line(row.error) or None})
+    if row.state == "running":
+        raise Failed(f"another newsreader is downloading {row.url}")
+    if row.state != "done":
+        raise Failed(f"{row.url}: {row.state}" + (f": {row.error}" if row.error else ""))
+    if not args.json:
+        print(row.path)
+    return 0
+
+
+class _Progress:
+    """The download's progress on stderr: one line rewritten in a terminal, else a line per
+    change of state."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stderr.isatty()
+        self.last = 0.0
+        self.state = ""
+        self.width = 0
+
+    def show(self, d: Any) -> None:
+        if d.state == "failed":
+            return  # the command's error line says why
+        if d.state == "running" and not d.received and not self.tty:
+            return  # in a log, a line once bytes arrive (a refusal is then one line)
+        now = time.monotonic()
+        changed = d.state != self.state
+        if not changed and now - self.last < 0.2:
+            return
+        self.last, self.state = now, d.state
+        line = clean_line(d.status_line(), 200)
+        if d.state == "queued" and d.retry_at:
+            line += f"  (next try in {max(d.retry_at - time.time(), 0):.0f} s)"
+        if self.tty:
+            sys.stderr.write("\r" + line.ljust(self.width))
+            self.width = len(line)
+        elif changed:
+            sys.stderr.write(line + "\n")
+        sys.stderr.flush()
+
+    def end(self) -> None:
+        if self.tty and self.width:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
 def cmd_trending(args: argparse.Namespace) -> int:
     from newsreader.ranking.stories import trending_stories
     from newsreader.store import iso
@@ -495,6 +566,7 @@ COMMANDS = {
     "list": cmd_list,
     "show": cmd_show,
     "mark": cmd_mark,
+    "download": cmd_download,
     "trending": cmd_trending,
     "opinion": cmd_opinion,
 }

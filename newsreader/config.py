@@ -69,6 +69,24 @@ class UISettings:
     theme: str = "textual-dark"
     layout: str = "auto"  # auto | wide | narrow
     mark_read_on_open: bool = True
+    player: str = ""  # command with %u; empty: the first of mpv, vlc, xdg-open on PATH
+    images: str = "auto"  # auto | off
+
+
+@dataclass(slots=True)
+class MediaSettings:
+    folder: str = ""  # empty: the platform's download folder + /newsreader
+    max_mb: int = 2000  # largest enclosure download, MB
+    image_max_kb: int = 5000  # largest picture fetched for an article, kB
+    image_cache_mb: int = 200  # pictures kept on disk for offline reading, MB
+    concurrency: int = 2  # downloads at once
+
+    def download_folder(self) -> Path:
+        if self.folder:
+            return Path(self.folder).expanduser()
+        import platformdirs
+
+        return platformdirs.user_downloads_path() / APP_NAME
 
 
 @dataclass(slots=True)
@@ -79,6 +97,7 @@ class Settings:
     opinion: OpinionSettings = field(default_factory=OpinionSettings)
     store: StoreSettings = field(default_factory=StoreSettings)
     ui: UISettings = field(default_factory=UISettings)
+    media: MediaSettings = field(default_factory=MediaSettings)
     keys: dict[str, str] = field(default_factory=dict)
     rules: list[RuleConfig] = field(default_factory=list)
     views: list[ViewConfig] = field(default_factory=list)
@@ -107,7 +126,23 @@ _SECTIONS: dict[str, tuple[type, dict[str, Any]]] = {
     "store": (StoreSettings, {"keep_days": int}),
     "ui": (
         UISettings,
-        {"theme": str, "layout": ("auto", "wide", "narrow"), "mark_read_on_open": bool},
+        {
+            "theme": str,
+            "layout": ("auto", "wide", "narrow"),
+            "mark_read_on_open": bool,
+            "player": str,
+            "images": ("auto", "off"),
+        },
+    ),
+    "media": (
+        MediaSettings,
+        {
+            "folder": str,
+            "max_mb": int,
+            "image_max_kb": int,
+            "image_cache_mb": int,
+            "concurrency": int,
+        },
     ),
 }
 _FEED_KEYS: dict[str, Any] = {
@@ -125,7 +160,16 @@ _RULE_KEYS: dict[str, Any] = {
     "tag": str,
 }
 _VIEW_KEYS: dict[str, Any] = {"name": str, "match": str, "notify": bool}
-_POSITIVE = {"concurrency", "per_host", "timeout", "connect_timeout", "read_timeout", "size"}
+_POSITIVE = {
+    "concurrency",
+    "per_host",
+    "timeout",
+    "connect_timeout",
+    "read_timeout",
+    "size",
+    "max_mb",
+    "image_max_kb",
+}
 _TOP_KEYS = ["feeds", *_SECTIONS, "keys", "rules", "views"]
 
 
@@ -434,10 +478,22 @@ def load_settings(path: Path, *, required: bool = False) -> Settings:
                 if sub not in schema:
                     raise _unknown(src, f"{key}.{sub}", list(schema))
             checked = {s: _check(src, f"{key}.{s}", v, schema[s]) for s, v in value.items()}
+            if key == "ui" and "player" in checked:
+                _check_player(src, checked["player"])
             setattr(settings, key, cls(**checked))
         else:
             raise _unknown(src, key, _TOP_KEYS)
     return settings
+
+
+def _check_player(src: _Source, command: str) -> None:
+    """ui.player is split like a shell would (never run by one): it must split cleanly."""
+    import shlex
+
+    try:
+        shlex.split(command)
+    except ValueError as exc:
+        raise src.error(f"ui.player cannot be split into arguments: {exc}", "ui.player") from None
 
 
 def load_subscriptions(path: Path) -> list[FeedConfig]:
