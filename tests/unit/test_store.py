@@ -111,10 +111,26 @@ def test_views_filter_and_page_by_keyset(store: Store) -> None:
 
 
 def test_search_text_is_never_fts_syntax(store: Store) -> None:
+    """What the user types is words to find, never FTS5 operators: no error, no surprise."""
     fid = _feed(store, "https://a.example/feed")
-    store.record_fetch(fid, FetchOutcome(status=200), ParsedFeed("A", None, _articles(3)))
-    for query in ['"', "AND OR NOT", "story*)", "NEAR(", "-", ""]:
-        store.page(View(search=query))  # must not raise
+    arts = _articles(3) + [
+        ParsedArticle(title="Council says NOT yet", guid="n", published=NOW),
+        ParsedArticle(title="Council votes yes", guid="y", published=NOW - timedelta(hours=1)),
+    ]
+    store.record_fetch(fid, FetchOutcome(status=200), ParsedFeed("A", None, arts))
+
+    def titles(query: str) -> list[str]:
+        return [r.title for r in store.page(View(search=query))]
+
+    assert titles("NOT yet") == ["Council says NOT yet"]  # words, not a negation
+    assert titles("council -yes") == ["Council votes yes"]  # '-' is not NOT either
+    assert titles("council AND") == []  # 'and' is a word no article has
+    assert titles("story*)") == ["Story 0", "Story 1", "Story 2"]
+    assert titles('"Story 2') == ["Story 2"]  # an unclosed quote is punctuation
+    assert titles("NEAR(volcanoes") == []
+    for nothing in ['"', "-", "*", "()"]:
+        assert titles(nothing) == []  # no words: nothing matches (not everything)
+        assert store.count(View(search=nothing)) == 0
 
 
 def test_reading_one_copy_reads_copies_in_other_feeds(store: Store) -> None:

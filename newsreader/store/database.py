@@ -1,4 +1,4 @@
-"""The SQLite store: feeds, articles, read/starred state and full-text search.
+"""The Store: one connection to the SQLite file, its feeds, article lists, state and upkeep.
 
 One file, WAL mode, explicit transactions: every write runs in `BEGIN IMMEDIATE` (a deferred
 transaction that later upgrades to a write fails with "database is locked" at once, whatever
@@ -10,38 +10,25 @@ Lists are keyset-paged on (sort_ts, id): a screen loads one page, never the whol
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import json
-import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsreader.model import (
-    Article,
-    ArticleRow,
-    FeedConfig,
-    FeedRow,
-    NewsreaderError,
-    ParsedArticle,
-    ParsedFeed,
-    View,
-)
+from newsreader.model import Article, ArticleRow, FeedConfig, FeedRow, ParsedFeed, View
 from newsreader.sanitize import clean_line, clean_text, html_to_search_text
+from newsreader.store import queries
+from newsreader.store.queries import Cursor, chunks, one, row, row_fields
+from newsreader.store.schema import StoreError, migrate
+from newsreader.store.writes import Classifier, relink_copies, upsert
 
-SCHEMA_VERSION = 2
 DB_NAME = "newsreader.db"
-
-Classifier = Callable[[str, Sequence[str], str | None], bool]
-
-
-class StoreError(NewsreaderError):
-    """The store cannot be opened or used; one line for the user."""
 
 
 @dataclass(slots=True)
@@ -57,131 +44,6 @@ class FetchOutcome:
     retry_until: float | None = None
     next_fetch: float | None = None
     not_modified: bool = False
-
-
-_ROW_COLUMNS = (
-    "a.id, a.feed_id, f.url, COALESCE(f.title, f.url), a.title, a.link, a.author, a.sort_ts, "
-    "a.published, a.read, a.starred, f.section, a.opinion"
-)
-
-_MIGRATIONS: list[str] = [
-    # 1: the first schema
-    """
-    CREATE TABLE feeds (
-        id INTEGER PRIMARY KEY,
-        url TEXT NOT NULL UNIQUE,
-        title TEXT,
-        site_link TEXT,
-        section TEXT NOT NULL DEFAULT 'news',
-        etag TEXT,
-        last_modified TEXT,
-        last_fetch REAL,
-        last_status INTEGER,
-        last_error TEXT,
-        error_count INTEGER NOT NULL DEFAULT 0,
-        next_fetch REAL,
-        retry_until REAL,
-        gone INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE TABLE feed_tags (
-        tag TEXT NOT NULL,
-        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
-        PRIMARY KEY (tag, feed_id)
-    ) WITHOUT ROWID;
-    CREATE TABLE articles (
-        id INTEGER PRIMARY KEY,
-        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
-        key TEXT NOT NULL,
-        guid TEXT,
-        link TEXT,
-        title TEXT NOT NULL,
-        author TEXT,
-        published REAL,
-        updated REAL,
-        sort_ts REAL NOT NULL,
-        first_seen REAL NOT NULL,
-        categories TEXT NOT NULL DEFAULT '[]',
-        summary_html TEXT,
-        content_html TEXT,
-        enclosures TEXT NOT NULL DEFAULT '[]',
-        content_hash TEXT NOT NULL,
-        read INTEGER NOT NULL DEFAULT 0,
-        starred INTEGER NOT NULL DEFAULT 0,
-        UNIQUE (feed_id, key)
-    );
-    CREATE INDEX articles_sort ON articles (sort_ts DESC, id DESC);
-    CREATE INDEX articles_feed_sort ON articles (feed_id, sort_ts DESC, id DESC);
-    CREATE INDEX articles_unread ON articles (sort_ts DESC, id DESC) WHERE read = 0;
-    CREATE INDEX articles_starred ON articles (sort_ts DESC, id DESC) WHERE starred = 1;
-    CREATE INDEX articles_link ON articles (link) WHERE link IS NOT NULL;
-    CREATE VIRTUAL TABLE articles_fts USING fts5 (title, body, tokenize = 'unicode61 remove_diacritics 2');
-    """,
-    # 2: where a feed moved (301/308; the subscription keeps its url), opinion classification,
-    # full-page text, position within the feed, per-feed unread index, a narrow covering
-    # index that lets a search sort its matches without reading whole article rows, and
-    # dupe_of: the first copy of the same link in another feed (aggregate views show one),
-    # and the keys of pruned articles, so a feed that still lists them does not bring them
-    # back as new unread stories
-    """
-    ALTER TABLE feeds ADD COLUMN fetch_url TEXT;
-    ALTER TABLE articles ADD COLUMN opinion INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE articles ADD COLUMN fulltext_html TEXT;
-    ALTER TABLE articles ADD COLUMN fulltext_at REAL;
-    ALTER TABLE articles ADD COLUMN feed_rank INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE articles ADD COLUMN dupe_of INTEGER;
-    DROP INDEX articles_sort;
-    CREATE INDEX articles_sort ON articles (sort_ts DESC, id DESC, dupe_of);
-    DROP INDEX articles_unread;
-    CREATE INDEX articles_unread ON articles (sort_ts DESC, id DESC, dupe_of) WHERE read = 0;
-    CREATE INDEX articles_opinion ON articles (sort_ts DESC, id DESC, dupe_of) WHERE opinion = 1;
-    CREATE INDEX articles_feed_unread ON articles (feed_id, dupe_of) WHERE read = 0;
-    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT) WITHOUT ROWID;
-    CREATE INDEX articles_search ON articles (id, sort_ts, feed_id, read, starred, opinion, dupe_of);
-    CREATE TABLE pruned (
-        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
-        key TEXT NOT NULL,
-        PRIMARY KEY (feed_id, key)
-    ) WITHOUT ROWID;
-    """,
-]
-assert len(_MIGRATIONS) == SCHEMA_VERSION
-
-
-def _ts(dt: datetime | None) -> float | None:
-    return dt.timestamp() if dt is not None else None
-
-
-def article_key(a: ParsedArticle) -> str:
-    """An article's identity within its feed: guid, else link, else a hash of title+date."""
-    if a.guid:
-        return "g:" + a.guid
-    if a.link:
-        return "l:" + a.link
-    stamp = a.published.isoformat() if a.published else ""
-    return "h:" + hashlib.sha1(f"{a.title}\x00{stamp}".encode()).hexdigest()
-
-
-def _content_hash(a: ParsedArticle) -> str:
-    h = hashlib.sha1()
-    for part in (
-        a.title,
-        a.link or "",
-        a.author or "",
-        a.summary_html or "",
-        a.content_html or "",
-        "\x1f".join(a.categories),
-        str(_ts(a.updated)),
-        str(_ts(a.published)),
-    ):
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
-    return h.hexdigest()
-
-
-def _fts_query(text: str) -> str:
-    """User text to an FTS5 query: each word a quoted prefix term, so no FTS syntax errors."""
-    words = re.findall(r"\w+", text, re.UNICODE)
-    return " ".join(f'"{w}"*' for w in words[:20])
 
 
 class Store:
@@ -204,7 +66,7 @@ class Store:
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
+            migrate(self.db, path)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: cannot open the store: {exc}") from None
 
@@ -235,25 +97,9 @@ class Store:
         else:
             self.db.execute("COMMIT")
 
-    def _migrate(self) -> None:
-        version = _one(self.db, "PRAGMA user_version")[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path}: the store is from a newer newsreader (schema {version}); upgrade"
-            )
-        if version == SCHEMA_VERSION:
-            return
-        with self.write() as db:
-            version = _one(db, "PRAGMA user_version")[0]
-            for number in range(version, SCHEMA_VERSION):
-                for statement in _MIGRATIONS[number].split(";"):
-                    if statement.strip():
-                        db.execute(statement)
-                db.execute(f"PRAGMA user_version = {number + 1}")
-
     @property
     def schema_version(self) -> int:
-        return _one(self.db, "PRAGMA user_version")[0]
+        return one(self.db, "PRAGMA user_version")[0]
 
     # -- feeds -------------------------------------------------------------------------------
 
@@ -306,12 +152,12 @@ class Store:
         return ids
 
     def feed_id(self, url: str) -> int | None:
-        row = _one(self.db, "SELECT id FROM feeds WHERE url = ?", (url,))
+        row = one(self.db, "SELECT id FROM feeds WHERE url = ?", (url,))
         return row[0] if row else None
 
     def delete_feed(self, url: str) -> bool:
         with self.write() as db:
-            row = _one(db, "SELECT id FROM feeds WHERE url = ?", (url,))
+            row = one(db, "SELECT id FROM feeds WHERE url = ?", (url,))
             if row is None:
                 return False
             db.execute(
@@ -320,7 +166,7 @@ class Store:
             )
             db.execute("DELETE FROM articles WHERE feed_id = ?", (row[0],))
             db.execute("DELETE FROM feeds WHERE id = ?", (row[0],))
-            _relink_copies(db)
+            relink_copies(db)
         return True
 
     def feeds(self, urls: Iterable[str] | None = None, *, counts: bool = True) -> list[FeedRow]:
@@ -386,7 +232,7 @@ class Store:
         new = updated = 0
         with self.write() as db:
             if parsed is not None:
-                new, updated = self._upsert(db, feed_id, parsed, now)
+                new, updated = upsert(db, feed_id, parsed, now, self._classify)
                 if parsed.title and not keep_title:
                     db.execute("UPDATE feeds SET title = ? WHERE id = ?", (parsed.title, feed_id))
                 if parsed.site_link:
@@ -421,212 +267,26 @@ class Store:
                 )
         return new, updated
 
-    def _upsert(
-        self, db: sqlite3.Connection, feed_id: int, parsed: ParsedFeed, now: float
-    ) -> tuple[int, int]:
-        section = _one(db, "SELECT section FROM feeds WHERE id = ?", (feed_id,))
-        section = section[0] if section else "news"
-        if section == "trending":
-            # A "most read" list ranks only what it lists now; dropped items sink.
-            db.execute("UPDATE articles SET feed_rank = 1000 WHERE feed_id = ?", (feed_id,))
-        # One read of what the feed already has, instead of a lookup per article.
-        existing: dict[str, tuple[int, str, int]] = {}
-        by_link: dict[str, tuple[int, str, int]] = {}
-        for aid, key, chash, link, rank in db.execute(
-            "SELECT id, key, content_hash, link, feed_rank FROM articles WHERE feed_id = ?",
-            (feed_id,),
-        ):
-            existing[key] = (aid, chash, rank)
-            if link and key.startswith("l:"):
-                by_link[link] = (aid, chash, rank)
-        pruned = {r[0] for r in db.execute("SELECT key FROM pruned WHERE feed_id = ?", (feed_id,))}
-        new = updated = 0
-        new_links: list[tuple[int, str]] = []
-        seen: set[str] = set(pruned)  # pruned as too old: never stored again
-        for rank, a in enumerate(parsed.articles):
-            key = article_key(a)
-            if key in seen:
-                continue  # duplicate guid within one document: first one wins
-            seen.add(key)
-            chash = _content_hash(a)
-            row = existing.get(key)
-            if row is None and a.link and not key.startswith("l:"):
-                row = by_link.get(a.link)
-            if row is not None and row[1] == chash:
-                if row[2] != rank:
-                    db.execute("UPDATE articles SET feed_rank = ? WHERE id = ?", (rank, row[0]))
-                continue
-            published = _ts(a.published)
-            updated_ts = _ts(a.updated)
-            opinion = bool(self._classify and self._classify("news", a.categories, a.link))
-            values = (
-                a.guid,
-                a.link,
-                a.title,
-                a.author,
-                published,
-                updated_ts,
-                json.dumps(a.categories, ensure_ascii=False),
-                a.summary_html,
-                a.content_html,
-                json.dumps(
-                    [{"url": e.url, "type": e.type, "length": e.length} for e in a.enclosures]
-                ),
-                chash,
-                int(opinion),
-                rank,
-            )
-            if row is None:
-                sort_ts = published or updated_ts or now
-                cur = db.execute(
-                    "INSERT INTO articles (guid, link, title, author, published, updated, "
-                    "categories, summary_html, content_html, enclosures, content_hash, opinion, "
-                    "feed_rank, feed_id, key, sort_ts, first_seen) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (*values, feed_id, key, min(sort_ts, now), now),
-                )
-                article_id = int(cur.lastrowid or 0)
-                existing[key] = (article_id, chash, rank)
-                new += 1
-                if a.link:
-                    new_links.append((article_id, a.link))
-            else:
-                article_id = row[0]
-                db.execute(
-                    "UPDATE articles SET guid = ?, link = ?, title = ?, author = ?, "
-                    "published = ?, updated = ?, categories = ?, summary_html = ?, "
-                    "content_html = ?, enclosures = ?, content_hash = ?, opinion = ?, "
-                    "feed_rank = ? WHERE id = ?",
-                    (*values, article_id),
-                )
-                db.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
-                updated += 1
-            text = a.search_text
-            if text is None:
-                text = html_to_search_text(a.content_html or a.summary_html)
-            db.execute(
-                "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-                (article_id, a.title, text),
-            )
-        # A new article whose link another copy already has is the same story: it points to
-        # the first copy (views across feeds show that one) and is read if any copy is.
-        for start in range(0, len(new_links), 500):
-            chunk = new_links[start : start + 500]
-            links = [link for _, link in chunk]
-            marks = ",".join("?" * len(links))
-            first: dict[str, tuple[int, int]] = {
-                r[0]: (r[1], r[2])
-                for r in db.execute(
-                    f"SELECT link, min(id), max(read) FROM articles WHERE link IN ({marks}) "
-                    "GROUP BY link",
-                    links,
-                )
-            }
-            db.executemany(
-                "UPDATE articles SET dupe_of = ?, read = max(read, ?) WHERE id = ?",
-                [
-                    (first[link][0], first[link][1], aid)
-                    for aid, link in chunk
-                    if link in first and first[link][0] != aid
-                ],
-            )
-        return new, updated
-
     # -- reading -----------------------------------------------------------------------------
 
-    def _where(self, view: View) -> tuple[str, list[Any], str]:
-        """SQL conditions, parameters and an index hint for a view."""
-        conds: list[str] = []
-        params: list[Any] = []
-        index = "articles_sort"
-        if view.feed_id is not None:
-            conds.append("a.feed_id = ?")
-            params.append(view.feed_id)
-            index = "articles_feed_sort"
-        if view.tag:
-            conds.append("a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)")
-            params.append(view.tag)
-        if view.section:
-            conds.append("a.feed_id IN (SELECT id FROM feeds WHERE section = ?)")
-            params.append(view.section)
-        if view.unread:
-            conds.append("a.read = 0")
-            if view.feed_id is None:
-                index = "articles_unread"
-        if view.starred:
-            conds.append("a.starred = 1")
-            index = "articles_starred"
-        if view.opinion:
-            conds.append(
-                "(a.opinion = 1 OR a.feed_id IN (SELECT id FROM feeds WHERE section = 'opinion'))"
-            )
-        if view.merges_copies:
-            conds.append("a.dupe_of IS NULL")
-        if view.search:
-            query = _fts_query(view.search)
-            if not query:
-                conds.append("0")
-            else:
-                conds.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
-                params.append(query)
-                index = "articles_search"
-        return " AND ".join(conds), params, index
-
-    def page(
-        self, view: View, after: tuple[float, int] | None = None, limit: int = 100
-    ) -> list[ArticleRow]:
+    def page(self, view: View, after: Cursor | None = None, limit: int = 100) -> list[ArticleRow]:
         """One page of a view, newest first, strictly after the `after` cursor (keyset)."""
-        where, params, index = self._where(view)
-        conds = [where] if where else []
-        if after is not None:
-            conds.append("(a.sort_ts, a.id) < (?, ?)")
-            params.extend(after)
-        hint = f" INDEXED BY {index}" if index else ""
-        if view.search:
-            # Sort the matches on the narrow index first, then read only one page of rows.
-            inner = (
-                f"SELECT a.id FROM articles AS a{hint} WHERE "
-                + " AND ".join(conds)
-                + " ORDER BY a.sort_ts DESC, a.id DESC LIMIT ?"
-            )
-            sql = (
-                f"SELECT {_ROW_COLUMNS} FROM articles AS a JOIN feeds AS f ON f.id = a.feed_id "
-                f"WHERE a.id IN ({inner}) ORDER BY a.sort_ts DESC, a.id DESC"
-            )
-        else:
-            sql = (
-                f"SELECT {_ROW_COLUMNS} FROM articles AS a{hint} JOIN feeds AS f "
-                "ON f.id = a.feed_id"
-                + (" WHERE " + " AND ".join(conds) if conds else "")
-                + " ORDER BY a.sort_ts DESC, a.id DESC LIMIT ?"
-            )
-        params.append(limit)
-        return [_row(r) for r in self.db.execute(sql, params)]
+        sql, params = queries.page_sql(view, after, limit)
+        return [row(r) for r in self.db.execute(sql, params)]
 
-    def page_before(
-        self, view: View, before: tuple[float, int], limit: int = 100
-    ) -> list[ArticleRow]:
+    def page_before(self, view: View, before: Cursor, limit: int = 100) -> list[ArticleRow]:
         """The page just above `before` (newer rows), newest first."""
-        where, params, index = self._where(view)
-        conds = [where] if where else []
-        conds.append("(a.sort_ts, a.id) > (?, ?)")
-        params.extend(before)
-        hint = f" INDEXED BY {index}" if index else ""
-        sql = (
-            f"SELECT {_ROW_COLUMNS} FROM articles AS a{hint} JOIN feeds AS f ON f.id = a.feed_id"
-            " WHERE " + " AND ".join(conds) + " ORDER BY a.sort_ts ASC, a.id ASC LIMIT ?"
-        )
-        params.append(limit)
-        return [_row(r) for r in self.db.execute(sql, params)][::-1]
+        sql, params = queries.page_before_sql(view, before, limit)
+        return [row(r) for r in self.db.execute(sql, params)][::-1]
 
     def count(self, view: View) -> int:
-        where, params, _ = self._where(view)
+        where, params, _ = queries.where(view)
         sql = "SELECT count(*) FROM articles AS a" + (f" WHERE {where}" if where else "")
-        return _one(self.db, sql, params)[0]
+        return one(self.db, sql, params)[0]
 
     def ids(self, view: View) -> list[int]:
         """Every id in a view, newest first (ints only: 100k ids is under 4 MB)."""
-        where, params, index = self._where(view)
+        where, params, index = queries.where(view)
         hint = f" INDEXED BY {index}" if index else ""
         sql = (
             f"SELECT a.id FROM articles AS a{hint}"
@@ -638,19 +298,19 @@ class Store:
     def rows(self, ids: Sequence[int]) -> dict[int, ArticleRow]:
         """Headline rows for the given ids (one query per 500)."""
         out: dict[int, ArticleRow] = {}
-        for chunk, marks in _chunks(ids):
+        for chunk, marks in chunks(ids):
             sql = (
-                f"SELECT {_ROW_COLUMNS} FROM articles AS a JOIN feeds AS f ON f.id = a.feed_id "
+                f"SELECT {queries.ROW_COLUMNS} FROM articles AS a JOIN feeds AS f ON f.id = a.feed_id "
                 f"WHERE a.id IN ({marks})"
             )
             for r in self.db.execute(sql, chunk):
-                out[r[0]] = _row(r)
+                out[r[0]] = row(r)
         return out
 
     def article(self, article_id: int) -> Article | None:
-        r = _one(
+        r = one(
             self.db,
-            f"SELECT {_ROW_COLUMNS}, a.guid, a.updated, a.categories, a.summary_html, "
+            f"SELECT {queries.ROW_COLUMNS}, a.guid, a.updated, a.categories, a.summary_html, "
             "a.content_html, a.enclosures, a.fulltext_html, f.site_link FROM articles AS a "
             "JOIN feeds AS f ON f.id = a.feed_id WHERE a.id = ?",
             (article_id,),
@@ -658,7 +318,7 @@ class Store:
         if r is None:
             return None
         return Article(
-            *_row_values(r),
+            **row_fields(r),
             guid=r[13],
             updated=r[14],
             categories=json.loads(r[15] or "[]"),
@@ -686,7 +346,7 @@ class Store:
 
     def total_unread(self) -> int:
         """Unread stories across feeds: copies of one link in several feeds count once."""
-        return _one(
+        return one(
             self.db,
             "SELECT count(*) FROM articles INDEXED BY articles_feed_unread "
             "WHERE read = 0 AND dupe_of IS NULL",
@@ -698,7 +358,7 @@ class Store:
         """Mark articles (un)read; copies of the same link in other feeds follow."""
         changed = 0
         with self.write() as db:
-            for chunk, marks in _chunks(ids):
+            for chunk, marks in chunks(ids):
                 changed += db.execute(
                     f"UPDATE articles SET read = ? WHERE read != ? AND (id IN ({marks}) OR link IN "
                     f"(SELECT link FROM articles WHERE id IN ({marks}) AND link IS NOT NULL))",
@@ -709,7 +369,7 @@ class Store:
     def set_starred(self, ids: Iterable[int], starred: bool = True) -> int:
         changed = 0
         with self.write() as db:
-            for chunk, marks in _chunks(ids):
+            for chunk, marks in chunks(ids):
                 changed += db.execute(
                     f"UPDATE articles SET starred = ? WHERE id IN ({marks})",
                     (int(starred), *chunk),
@@ -718,13 +378,13 @@ class Store:
 
     def mark_view_read(self, view: View) -> list[int]:
         """Mark every unread article in a view read; returns their ids (for undo)."""
-        unread_view = View(**{**_view_dict(view), "unread": True})
+        unread_view = dataclasses.replace(view, unread=True)
         with self.write() as db:
-            where, params, _ = self._where(unread_view)
+            where, params, _ = queries.where(unread_view)
             ids = [
                 r[0] for r in db.execute(f"SELECT a.id FROM articles AS a WHERE {where}", params)
             ]
-            for chunk, marks in _chunks(ids):
+            for chunk, marks in chunks(ids):
                 # Copies of these links in other feeds (hidden in merged views) go too.
                 db.execute(
                     f"UPDATE articles SET read = 1 WHERE read = 0 AND (id IN ({marks}) OR link "
@@ -740,7 +400,7 @@ class Store:
                 (clean_text(html) if html else None, time.time(), article_id),
             )
             if html:
-                title = _one(db, "SELECT title FROM articles WHERE id = ?", (article_id,))
+                title = one(db, "SELECT title FROM articles WHERE id = ?", (article_id,))
                 if title:
                     db.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
                     db.execute(
@@ -773,7 +433,7 @@ class Store:
     def reclassify(self, signature: str, classify: Classifier) -> bool:
         """Re-run opinion classification when its keywords changed. True if it ran."""
         self._classify = classify
-        row = _one(self.db, "SELECT value FROM meta WHERE key = 'opinion'")
+        row = one(self.db, "SELECT value FROM meta WHERE key = 'opinion'")
         if row and row[0] == signature:
             return False
         with self.write() as db:
@@ -807,62 +467,8 @@ class Store:
             )
             deleted = db.execute(f"DELETE FROM articles WHERE {old}", (cutoff, cutoff)).rowcount
             if deleted:  # the relink scans every copy; after most refreshes nothing was pruned
-                _relink_copies(db)
+                relink_copies(db)
             return deleted
-
-
-def _relink_copies(db: sqlite3.Connection) -> None:
-    """After deleting articles: copies whose first copy is gone point to the earliest
-    remaining one, or become the first copy themselves."""
-    db.execute(
-        "UPDATE articles SET dupe_of = (SELECT min(b.id) FROM articles AS b "
-        "WHERE b.link = articles.link AND b.id < articles.id) "
-        "WHERE dupe_of IS NOT NULL AND dupe_of NOT IN (SELECT id FROM articles)"
-    )
-
-
-def _chunks(ids: Iterable[int], size: int = 500) -> Iterator[tuple[list[int], str]]:
-    """Ids in slices small enough for one statement, with their '?,?,...' placeholders."""
-    ids = list(ids)
-    for start in range(0, len(ids), size):
-        chunk = ids[start : start + size]
-        yield chunk, ",".join("?" * len(chunk))
-
-
-def _one(db: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> Any:
-    """One row, with the statement closed at once: a half-read SELECT would keep this
-    connection's WAL snapshot open and hide other processes' later writes from it."""
-    cur = db.execute(sql, params)
-    try:
-        return cur.fetchone()
-    finally:
-        cur.close()
-
-
-def _row_values(r: Sequence[Any]) -> tuple[Any, ...]:
-    return (
-        r[0],
-        r[1],
-        r[2],
-        r[3],
-        r[4],
-        r[5],
-        r[6],
-        r[7],
-        r[8],
-        bool(r[9]),
-        bool(r[10]),
-        r[11],
-        bool(r[12]),
-    )
-
-
-def _row(r: Sequence[Any]) -> ArticleRow:
-    return ArticleRow(*_row_values(r))
-
-
-def _view_dict(view: View) -> dict[str, Any]:
-    return {name: getattr(view, name) for name in View.__slots__}
 
 
 def iso(ts: float | None) -> str | None:

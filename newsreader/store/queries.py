@@ -1,0 +1,157 @@
+"""Query building: a View becomes SQL conditions, an index hint and keyset-paged statements.
+
+Pure functions of their arguments (no connection state), so what a view asks of SQLite can be
+read, and tested, in one place.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from newsreader.model import ArticleRow, View
+
+ROW_COLUMNS = (
+    "a.id, a.feed_id, f.url, COALESCE(f.title, f.url), a.title, a.link, a.author, a.sort_ts, "
+    "a.published, a.read, a.starred, f.section, a.opinion"
+)
+
+Cursor = tuple[float, int]  # (sort_ts, id): a row's place in every list, newest first
+
+
+def fts_query(text: str) -> str:
+    """User text to an FTS5 query: each word a quoted prefix term, so no FTS syntax errors."""
+    words = re.findall(r"\w+", text, re.UNICODE)
+    return " ".join(f'"{w}"*' for w in words[:20])
+
+
+def where(view: View) -> tuple[str, list[Any], str]:
+    """SQL conditions on `articles AS a`, their parameters and an index hint for a view."""
+    conds: list[str] = []
+    params: list[Any] = []
+    index = "articles_sort"
+    if view.feed_id is not None:
+        conds.append("a.feed_id = ?")
+        params.append(view.feed_id)
+        index = "articles_feed_sort"
+    if view.tag:
+        conds.append("a.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)")
+        params.append(view.tag)
+    if view.section:
+        conds.append("a.feed_id IN (SELECT id FROM feeds WHERE section = ?)")
+        params.append(view.section)
+    if view.unread:
+        conds.append("a.read = 0")
+        if view.feed_id is None:
+            index = "articles_unread"
+    if view.starred:
+        conds.append("a.starred = 1")
+        index = "articles_starred"
+    if view.opinion:
+        conds.append(
+            "(a.opinion = 1 OR a.feed_id IN (SELECT id FROM feeds WHERE section = 'opinion'))"
+        )
+    if view.merges_copies:
+        conds.append("a.dupe_of IS NULL")
+    if view.search:
+        query = fts_query(view.search)
+        if not query:
+            conds.append("0")
+        else:
+            conds.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
+            params.append(query)
+            index = "articles_search"
+    return " AND ".join(conds), params, index
+
+
+def page_sql(view: View, after: Cursor | None, limit: int) -> tuple[str, list[Any]]:
+    """One page of a view, newest first, strictly after the `after` cursor."""
+    cond, params, index = where(view)
+    conds = [cond] if cond else []
+    if after is not None:
+        conds.append("(a.sort_ts, a.id) < (?, ?)")
+        params.extend(after)
+    hint = f" INDEXED BY {index}"
+    if view.search:
+        # Sort the matches on the narrow index first, then read only one page of rows.
+        inner = (
+            f"SELECT a.id FROM articles AS a{hint} WHERE "
+            + " AND ".join(conds)
+            + " ORDER BY a.sort_ts DESC, a.id DESC LIMIT ?"
+        )
+        sql = (
+            f"SELECT {ROW_COLUMNS} FROM articles AS a JOIN feeds AS f ON f.id = a.feed_id "
+            f"WHERE a.id IN ({inner}) ORDER BY a.sort_ts DESC, a.id DESC"
+        )
+    else:
+        sql = (
+            f"SELECT {ROW_COLUMNS} FROM articles AS a{hint} JOIN feeds AS f ON f.id = a.feed_id"
+            + (" WHERE " + " AND ".join(conds) if conds else "")
+            + " ORDER BY a.sort_ts DESC, a.id DESC LIMIT ?"
+        )
+    return sql, [*params, limit]
+
+
+def page_before_sql(view: View, before: Cursor, limit: int) -> tuple[str, list[Any]]:
+    """The rows just above `before` (newer), oldest first: the caller reverses them."""
+    cond, params, index = where(view)
+    conds = [cond] if cond else []
+    conds.append("(a.sort_ts, a.id) > (?, ?)")
+    params.extend(before)
+    sql = (
+        f"SELECT {ROW_COLUMNS} FROM articles AS a INDEXED BY {index} "
+        "JOIN feeds AS f ON f.id = a.feed_id"
+        " WHERE " + " AND ".join(conds) + " ORDER BY a.sort_ts ASC, a.id ASC LIMIT ?"
+    )
+    return sql, [*params, limit]
+
+
+def row(r: Sequence[Any]) -> ArticleRow:
+    """A headline row from the ROW_COLUMNS of a result."""
+    return ArticleRow(**row_fields(r))
+
+
+_ROW_FIELDS = (
+    "id",
+    "feed_id",
+    "feed_url",
+    "feed_title",
+    "title",
+    "link",
+    "author",
+    "sort_ts",
+    "published",
+    "read",
+    "starred",
+    "section",
+    "opinion",
+)
+_FLAGS = {"read", "starred", "opinion"}
+
+
+def row_fields(r: Sequence[Any]) -> dict[str, Any]:
+    """ArticleRow's fields, by name, from the ROW_COLUMNS of a result."""
+    return {
+        name: bool(value) if name in _FLAGS else value
+        for name, value in zip(_ROW_FIELDS, r, strict=False)
+    }
+
+
+def chunks(ids: Iterable[int], size: int = 500) -> Iterator[tuple[list[int], str]]:
+    """Ids in slices small enough for one statement, with their '?,?,...' placeholders."""
+    ids = list(ids)
+    for start in range(0, len(ids), size):
+        chunk = ids[start : start + size]
+        yield chunk, ",".join("?" * len(chunk))
+
+
+def one(db: sqlite3.Connection, sql: str, params: Sequence[Any] = ()) -> Any:
+    """One row, with the statement closed at once: a half-read SELECT would keep this
+    connection's WAL snapshot open and hide other processes' later writes from it."""
+    cur = db.execute(sql, params)
+    try:
+        return cur.fetchone()
+    finally:
+        cur.close()
