@@ -27,8 +27,9 @@ def fts_query(text: str) -> str:
     return " ".join(f'"{w}"*' for w in words[:20])
 
 
-def where(view: View) -> tuple[str, list[Any], str]:
-    """SQL conditions on `articles AS a`, their parameters and an index hint for a view."""
+def where(view: View, *, search: bool = True) -> tuple[str, list[Any], str]:
+    """SQL conditions on `articles AS a`, their parameters and an index hint for a view.
+    With search=False the search words are left out (the caller walks the index itself)."""
     conds: list[str] = []
     params: list[Any] = []
     index = "articles_sort"
@@ -55,42 +56,30 @@ def where(view: View) -> tuple[str, list[Any], str]:
         )
     if view.merges_copies:
         conds.append("a.dupe_of IS NULL")
-    if view.search:
+    if view.search and search:
         query = fts_query(view.search)
         if not query:
             conds.append("0")
         else:
             conds.append("a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)")
             params.append(query)
-            index = "articles_search"
     return " AND ".join(conds), params, index
 
 
 def page_sql(view: View, after: Cursor | None, limit: int) -> tuple[str, list[Any]]:
-    """One page of a view, newest first, strictly after the `after` cursor."""
+    """One page of a view, newest first, strictly after the `after` cursor (for a search,
+    `search_sql` reads far less)."""
     cond, params, index = where(view)
     conds = [cond] if cond else []
     if after is not None:
         conds.append("(a.sort_ts, a.id) < (?, ?)")
         params.extend(after)
-    hint = f" INDEXED BY {index}"
-    if view.search:
-        # Sort the matches on the narrow index first, then read only one page of rows.
-        inner = (
-            f"SELECT a.id FROM articles AS a{hint} WHERE "
-            + " AND ".join(conds)
-            + " ORDER BY a.sort_ts DESC, a.id DESC LIMIT ?"
-        )
-        sql = (
-            f"SELECT {ROW_COLUMNS} FROM articles AS a JOIN feeds AS f ON f.id = a.feed_id "
-            f"WHERE a.id IN ({inner}) ORDER BY a.sort_ts DESC, a.id DESC"
-        )
-    else:
-        sql = (
-            f"SELECT {ROW_COLUMNS} FROM articles AS a{hint} JOIN feeds AS f ON f.id = a.feed_id"
-            + (" WHERE " + " AND ".join(conds) if conds else "")
-            + " ORDER BY a.sort_ts DESC, a.id DESC LIMIT ?"
-        )
+    sql = (
+        f"SELECT {ROW_COLUMNS} FROM articles AS a INDEXED BY {index} "
+        "JOIN feeds AS f ON f.id = a.feed_id"
+        + (" WHERE " + " AND ".join(conds) if conds else "")
+        + " ORDER BY a.sort_ts DESC, a.id DESC LIMIT ?"
+    )
     return sql, [*params, limit]
 
 
@@ -106,6 +95,66 @@ def page_before_sql(view: View, before: Cursor, limit: int) -> tuple[str, list[A
         " WHERE " + " AND ".join(conds) + " ORDER BY a.sort_ts ASC, a.id ASC LIMIT ?"
     )
     return sql, [*params, limit]
+
+
+def search_sql(
+    view: View,
+    *,
+    older: Cursor | None = None,
+    newer: Cursor | None = None,
+    min_id: int = 0,
+    columns: str = "a.id, a.sort_ts",
+) -> tuple[str, list[Any]] | None:
+    """A search's matches in the view, walked newest id first straight off the FTS index
+    (no sort of the whole match set); None when the text has no words to look for.
+
+    Ids grow with insertion, not with sort_ts, so the caller keeps the best rows itself and
+    stops with the id_ts bound (see Store.page)."""
+    match = fts_query(view.search or "")
+    if not match:
+        return None
+    cond, params, _ = where(view, search=False)
+    conds = ["articles_fts MATCH ?", *([cond] if cond else [])]
+    params = [match, *params]
+    if older is not None:
+        conds.append("(a.sort_ts, a.id) < (?, ?)")
+        params.extend(older)
+    if newer is not None:
+        conds.append("(a.sort_ts, a.id) > (?, ?)")
+        params.extend(newer)
+    if min_id:
+        conds.append("articles_fts.rowid >= ?")
+        params.append(min_id)
+    sql = (
+        f"SELECT {columns} FROM articles_fts CROSS JOIN articles AS a "
+        "ON a.id = articles_fts.rowid WHERE " + " AND ".join(conds)
+    )
+    if columns != "count(*)":
+        sql += " ORDER BY articles_fts.rowid DESC"
+    return sql, params
+
+
+def count_sql(view: View, newer: Cursor | None = None) -> tuple[str, list[Any]] | None:
+    """Count a view (or its rows above `newer`) from the per-feed counts when the view is
+    made of feeds and unread alone; None when it needs the articles themselves."""
+    if newer is not None or view.search or view.starred or view.opinion:
+        return None
+    column = ("first_" if view.merges_copies else "") + ("unread" if view.unread else "total")
+    conds: list[str] = []
+    params: list[Any] = []
+    if view.feed_id is not None:
+        conds.append("c.feed_id = ?")
+        params.append(view.feed_id)
+    if view.tag:
+        conds.append("c.feed_id IN (SELECT feed_id FROM feed_tags WHERE tag = ?)")
+        params.append(view.tag)
+    if view.section:
+        conds.append("c.feed_id IN (SELECT id FROM feeds WHERE section = ?)")
+        params.append(view.section)
+    sql = f"SELECT coalesce(sum(c.{column}), 0) FROM feed_counts AS c" + (
+        " WHERE " + " AND ".join(conds) if conds else ""
+    )
+    return sql, params
 
 
 def row(r: Sequence[Any]) -> ArticleRow:

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from newsreader.model import ParsedArticle, ParsedFeed
-from newsreader.sanitize import html_to_search_text
 from newsreader.store.queries import one
+from newsreader.store.schema import pack, search_body
 
 # (section, categories, link) -> is it opinion?
 Classifier = Callable[[str, Sequence[str], str | None], bool]
@@ -68,13 +68,17 @@ def upsert(
     # One read of what the feed already has, instead of a lookup per article.
     existing: dict[str, tuple[int, str, int]] = {}
     by_link: dict[str, tuple[int, str, int]] = {}
-    for aid, key, chash, link, rank in db.execute(
-        "SELECT id, key, content_hash, link, feed_rank FROM articles WHERE feed_id = ?",
+    full_text: set[int] = set()  # articles whose fetched page is what the index holds
+    for aid, key, chash, link, rank, has_page in db.execute(
+        "SELECT id, key, content_hash, link, feed_rank, fulltext_html IS NOT NULL "
+        "FROM articles WHERE feed_id = ?",
         (feed_id,),
     ):
         existing[key] = (aid, chash, rank)
         if link and key.startswith("l:"):
             by_link[link] = (aid, chash, rank)
+        if has_page:
+            full_text.add(aid)
     pruned = {r[0] for r in db.execute("SELECT key FROM pruned WHERE feed_id = ?", (feed_id,))}
     new = updated = 0
     new_links: list[tuple[int, str]] = []
@@ -103,8 +107,8 @@ def upsert(
             published,
             updated_ts,
             json.dumps(a.categories, ensure_ascii=False),
-            a.summary_html,
-            a.content_html,
+            pack(a.summary_html),
+            pack(a.content_html),
             json.dumps([{"url": e.url, "type": e.type, "length": e.length} for e in a.enclosures]),
             chash,
             int(opinion),
@@ -126,6 +130,8 @@ def upsert(
                 new_links.append((article_id, a.link))
         else:
             article_id = row[0]
+            # The index re-derives the old text from the row to delete it: before the update.
+            db.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
             db.execute(
                 "UPDATE articles SET guid = ?, link = ?, title = ?, author = ?, "
                 "published = ?, updated = ?, categories = ?, summary_html = ?, "
@@ -133,11 +139,13 @@ def upsert(
                 "feed_rank = ? WHERE id = ?",
                 (*values, article_id),
             )
-            db.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
             updated += 1
+            if article_id in full_text:
+                index_row(db, article_id)  # its fetched page stays what is searched
+                continue
         text = a.search_text
         if text is None:
-            text = html_to_search_text(a.content_html or a.summary_html)
+            text = search_body(None, a.content_html, a.summary_html)
         db.execute(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
             (article_id, a.title, text),
@@ -177,4 +185,13 @@ def relink_copies(db: sqlite3.Connection) -> None:
         "UPDATE articles SET dupe_of = (SELECT min(b.id) FROM articles AS b "
         "WHERE b.link = articles.link AND b.id < articles.id) "
         "WHERE dupe_of IS NOT NULL AND dupe_of NOT IN (SELECT id FROM articles)"
+    )
+
+
+def index_row(db: sqlite3.Connection, article_id: int) -> None:
+    """(Re)index one article from its stored row (its entry must have been deleted first)."""
+    db.execute(
+        "INSERT INTO articles_fts (rowid, title, body) "
+        "SELECT id, title, body FROM articles_text WHERE id = ?",
+        (article_id,),
     )
