@@ -16,12 +16,12 @@ import json
 import math
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from newsreader.model import Article, ArticleRow, FeedConfig, FeedRow, ParsedFeed, View
 from newsreader.sanitize import clean_line, clean_text
@@ -38,7 +38,6 @@ from newsreader.store.schema import (
 from newsreader.store.writes import Classifier, index_row, relink_copies, upsert
 
 DB_NAME = "newsreader.db"
-T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -327,12 +326,11 @@ class Store:
     def _count(self, view: View, newer: Cursor | None, cap: int | None) -> int:
         if view.search:
             found = queries.search_sql(
-                view, newer=newer, min_id=self._first_id_at(newer), columns="1"
+                view, newer=newer, min_id=self._first_id_at(newer), ordered=False
             )
             if found is None:
                 return 0
             sql, params = found
-            sql = sql.replace(" ORDER BY articles_fts.rowid DESC", "")
         else:
             cond, params, index = queries.where(view)
             conds = [cond] if cond else []
@@ -345,7 +343,7 @@ class Store:
         if cap is not None:
             sql += " LIMIT ?"
             params = [*params, cap]
-        return self._match_safe(lambda: one(self.db, f"SELECT count(*) FROM ({sql})", params)[0], 0)
+        return one(self.db, f"SELECT count(*) FROM ({sql})", params)[0]
 
     # -- search: matches walked newest id first, bounded by id_ts ------------------------------
 
@@ -361,20 +359,17 @@ class Store:
         best: list[tuple[float, int]] = []
         shift = ID_BLOCK_SHIFT
 
-        def walk() -> None:
-            cur = self.db.execute(*found)
-            try:
-                for aid, ts in cur:
-                    if len(best) < limit:
-                        heapq.heappush(best, (ts, aid))
-                    elif (ts, aid) > best[0]:
-                        heapq.heapreplace(best, (ts, aid))
-                    if len(best) == limit and best[0][0] > bound.get(aid >> shift, math.inf):
-                        break
-            finally:
-                cur.close()
-
-        self._match_safe(walk, None)
+        cur = self.db.execute(*found)
+        try:
+            for aid, ts in cur:
+                if len(best) < limit:
+                    heapq.heappush(best, (ts, aid))
+                elif (ts, aid) > best[0]:
+                    heapq.heapreplace(best, (ts, aid))
+                if len(best) == limit and best[0][0] > bound.get(aid >> shift, math.inf):
+                    break
+        finally:
+            cur.close()  # a half-read statement would pin this connection's snapshot
         return self._rows_in_order(sorted(best, reverse=True))
 
     def _search_newer(self, view: View, newer: Cursor, limit: int) -> list[ArticleRow]:
@@ -383,10 +378,7 @@ class Store:
         found = queries.search_sql(view, newer=newer, min_id=self._first_id_at(newer))
         if found is None or limit <= 0:
             return []
-        rows: list[tuple[float, int]] = self._match_safe(
-            lambda: heapq.nsmallest(limit, ((ts, aid) for aid, ts in self.db.execute(*found))),
-            [],
-        )
+        rows = heapq.nsmallest(limit, ((ts, aid) for aid, ts in self.db.execute(*found)))
         return self._rows_in_order(sorted(rows, reverse=True))
 
     def _first_id_at(self, cursor: Cursor | None) -> int:
@@ -401,7 +393,10 @@ class Store:
         block's own newest sort_ts in block order. Cached until any connection writes."""
         version = (one(self.db, "PRAGMA data_version")[0], self.db.total_changes)
         if self._bounds is None or self._bounds[0] != version:
-            own = [(b, ts) for b, ts in self.db.execute("SELECT block, max_ts FROM id_ts")]
+            own = [
+                (b, ts)
+                for b, ts in self.db.execute("SELECT block, max_ts FROM id_ts ORDER BY block")
+            ]
             upto: dict[int, float] = {}
             high = -math.inf
             for block, ts in own:
@@ -413,16 +408,6 @@ class Store:
     def _rows_in_order(self, keys: list[tuple[float, int]]) -> list[ArticleRow]:
         found = self.rows([aid for _, aid in keys])
         return [found[aid] for _, aid in keys if aid in found]
-
-    def _match_safe(self, fn: Callable[[], T], default: T) -> T:
-        """Run a search; words the tokenizer splits differently from ours (a script newer
-        than SQLite's Unicode tables) make FTS5 refuse the query: that finds nothing."""
-        try:
-            return fn()
-        except sqlite3.OperationalError as exc:
-            if "fts5" not in str(exc):
-                raise
-            return default
 
     def ids(self, view: View) -> list[int]:
         """Every id in a view, newest first. Prefer keyset windows (`rows_after`,

@@ -103,7 +103,7 @@ def search_sql(
     older: Cursor | None = None,
     newer: Cursor | None = None,
     min_id: int = 0,
-    columns: str = "a.id, a.sort_ts",
+    ordered: bool = True,
 ) -> tuple[str, list[Any]] | None:
     """A search's matches in the view, walked newest id first straight off the FTS index
     (no sort of the whole match set); None when the text has no words to look for.
@@ -126,12 +126,10 @@ def search_sql(
         conds.append("articles_fts.rowid >= ?")
         params.append(min_id)
     sql = (
-        f"SELECT {columns} FROM articles_fts CROSS JOIN articles AS a "
+        "SELECT a.id, a.sort_ts FROM articles_fts CROSS JOIN articles AS a "
         "ON a.id = articles_fts.rowid WHERE " + " AND ".join(conds)
     )
-    if columns != "count(*)":
-        sql += " ORDER BY articles_fts.rowid DESC"
-    return sql, params
+    return (sql + " ORDER BY articles_fts.rowid DESC" if ordered else sql), params
 
 
 def count_sql(view: View, newer: Cursor | None = None) -> tuple[str, list[Any]] | None:
