@@ -181,7 +181,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     import asyncio
 
     from newsreader.model import FeedConfig
-    from newsreader.refresh import subscribe
+    from newsreader.subscriptions import subscribe
 
     rt = _runtime(args)
     feed = FeedConfig(
@@ -198,18 +198,16 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_remove(args: argparse.Namespace) -> int:
+    from newsreader.store import Store
+    from newsreader.subscriptions import unsubscribe
+
     rt = _runtime(args)
     url = rt.find_feed_url(args.url)
     if url is None:
         raise Failed(f"not subscribed to {args.url}")
-    feed = rt.remove_subscription(url)
-    from newsreader.store import Store
-
     with Store.open(rt.data_dir) as store:
-        rows = store.feeds([url], counts=False)
-        store.delete_feed(url)
-    title = feed.title or (rows[0].display_title if rows else url)
-    print(f"Removed {clean_line(title)} <{url}>")
+        feed = unsubscribe(rt, store, url)
+    print(f"Removed {clean_line(feed.title or url)} <{url}>")
     return 0
 
 

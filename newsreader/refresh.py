@@ -17,8 +17,8 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsreader.model import FeedConfig, FeedError, FeedRow, NewsreaderError, ParsedFeed
-from newsreader.runtime import Runtime, local_path, normalise_url
+from newsreader.model import FeedConfig, FeedError, FeedRow, ParsedFeed
+from newsreader.runtime import Runtime
 from newsreader.sanitize import clean_line
 from newsreader.store import FetchOutcome, Store
 from newsreader.worker import extract_page, parse_for_store
@@ -282,6 +282,8 @@ def _backoff(rt: Runtime, conf: FeedConfig | None, row: FeedRow) -> float:
 
 
 def _folder(url: str) -> Path | None:
+    from newsreader.fetch import local_path  # fetch loads httpx: only when needed
+
     path = local_path(url)
     return path if path is not None and path.is_dir() else None
 
@@ -421,71 +423,10 @@ async def _store_result(
     )
 
 
-async def subscribe(rt: Runtime, feed: FeedConfig) -> tuple[FeedConfig, int]:
-    """Verify a feed (finding it from a web page if needed), save it, store its articles.
+def __getattr__(name: str) -> Any:
+    # `subscribe` moved to newsreader.subscriptions; the TUI still imports it from here.
+    if name == "subscribe":
+        from newsreader.subscriptions import subscribe
 
-    Returns the saved subscription and the number of articles stored.
-    """
-    from newsreader.discover import discover
-
-    url = normalise_url(feed.url)
-    if rt.feed_config(url):
-        raise NewsreaderError(f"already subscribed to {url}")
-    folder = _folder(url)
-    if folder is not None:
-        return await _subscribe_folder(rt, feed, url, folder)
-    async with make_fetcher(rt) as fetcher:
-        found = await discover(fetcher, url)
-    if found.url != url and rt.feed_config(found.url):
-        raise NewsreaderError(f"already subscribed to {found.url} (found at {url})")
-    saved = FeedConfig(
-        url=found.url,
-        title=feed.title,
-        tags=list(feed.tags),
-        section=feed.section,
-        full_text=feed.full_text,
-        refresh_minutes=feed.refresh_minutes,
-        source="feeds",
-    )
-    rt.add_subscription(saved)
-    with rt.open_store() as store:
-        feed_id = store.feed_id(saved.url)
-        assert feed_id is not None
-        res = found.result
-        outcome = FetchOutcome(
-            status=res.status,
-            etag=res.etag,
-            last_modified=res.last_modified,
-            new_url=res.permanent_redirect,
-            next_fetch=time.time() + _interval(rt, saved),
-        )
-        new, _ = store.record_fetch(feed_id, outcome, found.parsed, keep_title=bool(feed.title))
-    if not saved.title:
-        saved = FeedConfig(**{**_fields(saved), "title": found.parsed.title})
-    return saved, new
-
-
-def _fields(feed: FeedConfig) -> dict[str, Any]:
-    return {name: getattr(feed, name) for name in FeedConfig.__slots__}
-
-
-async def _subscribe_folder(
-    rt: Runtime, feed: FeedConfig, url: str, folder: Path
-) -> tuple[FeedConfig, int]:
-    from newsreader.localfeeds import read_folder
-
-    read = read_folder(folder, None, datetime.now(UTC))  # raises FeedError if no feed in it
-    if read.parsed is None or not read.parsed.articles:
-        raise NewsreaderError(f"no readable feed in {folder}")
-    saved = FeedConfig(**{**_fields(feed), "url": url, "source": "feeds"})
-    rt.add_subscription(saved)
-    with rt.open_store() as store:
-        feed_id = store.feed_id(url)
-        assert feed_id is not None
-        outcome = FetchOutcome(
-            status=200, etag=read.etag, next_fetch=time.time() + _interval(rt, saved)
-        )
-        new, _ = store.record_fetch(feed_id, outcome, read.parsed, keep_title=bool(feed.title))
-    if not saved.title:
-        saved = FeedConfig(**{**_fields(saved), "title": folder.name})
-    return saved, new
+        return subscribe
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from newsreader import config as cfg
 from newsreader.model import FeedConfig, NewsreaderError
-from newsreader.store import Store
+from newsreader.store import Classifier, Store
 
 
 @dataclass
@@ -55,7 +55,7 @@ class Runtime:
     def feed_config(self, url: str) -> FeedConfig | None:
         return next((f for f in self._feeds if f.url == url), None)
 
-    def classifier(self):  # -> store.Classifier
+    def classifier(self) -> Classifier:
         from newsreader.ranking import is_opinion
 
         return partial(_classify, is_opinion, tuple(self.settings.opinion.keywords))
@@ -145,10 +145,3 @@ def normalise_url(text: str) -> str:
     if lowered.startswith("file://"):
         return "file://" + str(Path(unquote(urlsplit(text).path)).resolve())
     return "file://" + str(Path(text).expanduser().resolve())
-
-
-def local_path(url: str) -> Path | None:
-    """The path of a file:// URL, else None."""
-    if url.lower().startswith("file://"):
-        return Path(unquote(urlsplit(url).path))
-    return None

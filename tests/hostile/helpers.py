@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from newsreader.sanitize import has_control
+from newsreader.store.schema import register_functions, unpack
 
 HOSTILE = Path(__file__).parents[1] / "fixtures" / "hostile"
 FEEDS = Path(__file__).parents[1] / "fixtures" / "feeds"
@@ -69,6 +70,7 @@ def store_text_violations(db_path: Path) -> list[tuple[str, str, str]]:
     across every table (FTS shadow tables included), JSON columns decoded."""
     out: list[tuple[str, str, str]] = []
     con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    register_functions(con)  # the search index reads its text through them
     try:
         # meta holds our own settings signature (\x1f-separated), never feed text.
         tables = [
@@ -81,6 +83,8 @@ def store_text_violations(db_path: Path) -> list[tuple[str, str, str]]:
             cols = [d[0] for d in cur.description]
             for row in cur:
                 for col, value in zip(cols, row, strict=True):
+                    if table == "articles" and isinstance(value, bytes):
+                        value = unpack(value)  # a body stored deflated
                     for s in _strings(value):
                         if has_control(s) or TERMINAL_UNSAFE.search(s):
                             out.append((table, col, s[:200]))

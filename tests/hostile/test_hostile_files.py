@@ -90,7 +90,8 @@ def test_a_store_damaged_past_its_header_is_a_clear_error_and_kept(home: Home) -
         f.seek(size // 2)
         f.write(os.urandom(size - size // 2))
     inode, before = home.db.stat().st_ino, digest(home.db)
-    for args in (("list",), ("list", "--json"), ("feeds",), ("trending",), ("opinion",)):
+    # (`feeds` reads only the feed pages and their counts, which the damage spares.)
+    for args in (("list",), ("list", "--json"), ("trending",), ("opinion",)):
         assert_one_line_error(home.cli(*args), str(home.db), "damaged")
     assert_one_line_error(home.cli("list", "--search", "word"), "damaged")
     assert digest(home.db) == before

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsreader.model import FeedConfig, ParsedArticle, ParsedFeed, View
+from newsreader.sanitize import html_to_search_text
 from newsreader.store import _MIGRATIONS, SCHEMA_VERSION, FetchOutcome, Store
 
 NOW = datetime(2025, 3, 18, 12, 0, tzinfo=UTC)
@@ -111,10 +113,26 @@ def test_views_filter_and_page_by_keyset(store: Store) -> None:
 
 
 def test_search_text_is_never_fts_syntax(store: Store) -> None:
+    """What the user types is words to find, never FTS5 operators: no error, no surprise."""
     fid = _feed(store, "https://a.example/feed")
-    store.record_fetch(fid, FetchOutcome(status=200), ParsedFeed("A", None, _articles(3)))
-    for query in ['"', "AND OR NOT", "story*)", "NEAR(", "-", ""]:
-        store.page(View(search=query))  # must not raise
+    arts = _articles(3) + [
+        ParsedArticle(title="Council says NOT yet", guid="n", published=NOW),
+        ParsedArticle(title="Council votes yes", guid="y", published=NOW - timedelta(hours=1)),
+    ]
+    store.record_fetch(fid, FetchOutcome(status=200), ParsedFeed("A", None, arts))
+
+    def titles(query: str) -> list[str]:
+        return [r.title for r in store.page(View(search=query))]
+
+    assert titles("NOT yet") == ["Council says NOT yet"]  # words, not a negation
+    assert titles("council -yes") == ["Council votes yes"]  # '-' is not NOT either
+    assert titles("council AND") == []  # 'and' is a word no article has
+    assert titles("story*)") == ["Story 0", "Story 1", "Story 2"]
+    assert titles('"Story 2') == ["Story 2"]  # an unclosed quote is punctuation
+    assert titles("NEAR(volcanoes") == []
+    for nothing in ['"', "-", "*", "()"]:
+        assert titles(nothing) == []  # no words: nothing matches (not everything)
+        assert store.count(View(search=nothing)) == 0
 
 
 def test_reading_one_copy_reads_copies_in_other_feeds(store: Store) -> None:
@@ -318,3 +336,199 @@ def test_copies_of_one_link_are_one_story_across_feeds(store: Store) -> None:
     # Without the first feed the copies become the stories.
     store.delete_feed("https://a.example/feed")
     assert store.count(View()) == 4 and store.total_unread() == 4
+
+
+def _index_matches_rows(store: Store) -> None:
+    """FTS5's own check that the search index holds exactly what the articles say."""
+    store.db.execute("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def _brute_order(store: Store, view: View) -> list[int]:
+    return store.ids(view)  # the whole sorted id list: the reference the windows must match
+
+
+def test_search_pages_are_the_newest_matches_even_when_ids_disagree_with_dates(
+    store: Store,
+) -> None:
+    a, b = _feed(store, "https://a.example/feed"), _feed(store, "https://b.example/feed")
+    # Feed A first with recent stories; then feed B is added with a back catalogue of older
+    # ones (higher ids, older dates), then A again with newer ones: ids and dates disagree.
+    store.record_fetch(a, FetchOutcome(status=200), ParsedFeed("A", None, _articles(40)))
+    old = _articles(1500, "Archive", "b.example")
+    for n, art in enumerate(old):
+        art.published = NOW - timedelta(days=30, minutes=n)
+    store.record_fetch(b, FetchOutcome(status=200), ParsedFeed("B", None, old))
+    fresh = _articles(30, "Fresh")
+    for n, art in enumerate(fresh):
+        art.published = NOW + timedelta(minutes=n)  # in the past: NOW is 2025
+    store.record_fetch(a, FetchOutcome(status=200), ParsedFeed("A", None, fresh))
+    for view in (View(search="volcanoes"), View(search="number 1"), View(search="archive")):
+        reference = _brute_order(store, view)
+        walked: list[int] = []
+        cursor = None
+        while page := store.rows_after(view, cursor, 17):
+            walked += [r.id for r in page]
+            cursor = page[-1].cursor
+        assert walked == reference
+        assert store.count(view) == len(reference)
+        assert store.count(view, cap=10) == min(10, len(reference))
+        # Back up from deep in the list, window by window.
+        at = len(reference) - 5
+        cursor = store.rows([reference[at]])[reference[at]].cursor
+        assert [r.id for r in store.rows_before(view, cursor, 12)] == reference[at - 12 : at]
+        assert store.position(view, cursor) == at
+    assert store.page(View(search="Fresh"), limit=3)[0].title == "Fresh 29"
+
+
+def test_windows_and_counts_without_search_match_the_full_list(store: Store) -> None:
+    a, b = _feed(store, "https://a.example/feed"), _feed(store, "https://b.example/feed")
+    store.record_fetch(a, FetchOutcome(status=200), ParsedFeed("A", None, _articles(25)))
+    store.record_fetch(
+        b, FetchOutcome(status=200), ParsedFeed("B", None, _articles(25) + _articles(5, "Own"))
+    )  # 25 copies of A's links: merged in views across feeds
+    store.set_read([r.id for r in store.page(View(feed_id=a), limit=7)])
+    store.set_starred([r.id for r in store.page(View(feed_id=b), limit=3)])
+    views = [
+        View(),
+        View(unread=True),
+        View(feed_id=a),
+        View(feed_id=b, unread=True),
+        View(tag="views"),
+        View(tag="world", unread=True),
+        View(section="opinion"),
+        View(starred=True),
+        View(opinion=True),
+    ]
+    for view in views:
+        reference = _brute_order(store, view)
+        assert store.count(view) == len(reference), view
+        top = store.rows_after(view, None, 10)
+        assert [r.id for r in top] == reference[:10]
+        if len(reference) > 12:
+            cursor = store.rows([reference[12]])[reference[12]].cursor
+            assert [r.id for r in store.rows_after(view, cursor, 4)] == reference[13:17]
+            assert [r.id for r in store.rows_before(view, cursor, 4)] == reference[8:12]
+            assert store.position(view, cursor) == 12
+    assert store.count(View()) == 30 and store.total_unread() == 30 - 7
+
+
+def test_counts_kept_by_triggers_agree_with_the_articles(store: Store) -> None:
+    a, b = _feed(store, "https://a.example/feed"), _feed(store, "https://b.example/feed")
+
+    def check() -> None:
+        real = dict(
+            store.db.execute("SELECT feed_id, count(*) FROM articles WHERE read = 0 GROUP BY 1")
+        )
+        assert store.unread_counts() == real
+        first_unread = store.db.execute(
+            "SELECT count(*) FROM articles WHERE read = 0 AND dupe_of IS NULL"
+        ).fetchone()[0]
+        assert store.total_unread() == first_unread
+        totals = dict(store.db.execute("SELECT feed_id, count(*) FROM articles GROUP BY 1"))
+        assert {f.id: f.total for f in store.feeds() if f.total} == totals
+
+    store.record_fetch(a, FetchOutcome(status=200), ParsedFeed("A", None, _articles(12)))
+    store.record_fetch(b, FetchOutcome(status=200), ParsedFeed("B", None, _articles(6)))
+    check()
+    store.set_read([r.id for r in store.page(View(feed_id=b), limit=2)])
+    check()
+    ids = store.mark_view_read(View(tag="views"))
+    check()
+    store.set_read(ids, False)
+    check()
+    store.prune(keep_days=1, now=time.time() + 86400 * 3)  # everything is old by then
+    check()
+    store.record_fetch(a, FetchOutcome(status=200), ParsedFeed("A", None, _articles(3, "New")))
+    store.delete_feed("https://b.example/feed")
+    check()
+    assert store.unread_counts() == {a: 3}
+
+
+def test_bodies_are_stored_deflated_and_read_back_whole(store: Store) -> None:
+    fid = _feed(store, "https://a.example/feed")
+    body = "<p>" + "The harbour wall held through the night. " * 40 + "</p>"
+    short = "<p>Short.</p>"
+    arts = [
+        ParsedArticle(title="Long", guid="l", published=NOW, content_html=body),
+        ParsedArticle(title="Short", guid="s", published=NOW, summary_html=short),
+    ]
+    store.record_fetch(fid, FetchOutcome(status=200), ParsedFeed("A", None, arts))
+    short_row, long_row = store.page(View(feed_id=fid))  # same date: newest id first
+    stored = store.db.execute(
+        "SELECT typeof(content_html), length(content_html) FROM articles WHERE id = ?",
+        (long_row.id,),
+    ).fetchone()
+    assert stored[0] == "blob" and stored[1] < len(body) // 5
+    assert store.article(long_row.id).content_html == body  # type: ignore[union-attr]
+    assert store.article(short_row.id).summary_html == short  # type: ignore[union-attr]
+    assert [r.title for r in store.page(View(search="harbour wall"))] == ["Long"]
+
+
+def test_full_text_and_updates_keep_the_search_index_true_to_the_rows(store: Store) -> None:
+    fid = _feed(store, "https://a.example/feed")
+    arts = _articles(4)
+    store.record_fetch(fid, FetchOutcome(status=200), ParsedFeed("A", None, arts))
+    target = store.page(View(search="Story 2"))[0]
+    store.set_fulltext(target.id, "<article><p>Lava reached the lighthouse.</p></article>")
+    _index_matches_rows(store)
+    assert [r.id for r in store.page(View(search="lighthouse"))] == [target.id]
+    # The publisher edits every story: the page stays what the story is found by.
+    for art in arts:
+        art.summary_html = "<p>Edited: no more about mountains</p>"
+    store.record_fetch(fid, FetchOutcome(status=200), ParsedFeed("A", None, arts))
+    _index_matches_rows(store)
+    assert [r.id for r in store.page(View(search="lighthouse"))] == [target.id]
+    assert store.count(View(search="mountains")) == 3
+    assert store.count(View(search="volcanoes")) == 0
+    store.prune(keep_days=1, now=time.time() + 86400 * 3)
+    _index_matches_rows(store)
+    assert store.count(View(search="lighthouse")) == 0
+
+
+def test_migrates_a_version_2_store_keeping_articles_state_and_search(tmp_path: Path) -> None:
+    """A store written by the previous release: FTS with its own copy of the text."""
+    path = tmp_path / "newsreader.db"
+    db = sqlite3.connect(path)
+    db.executescript(_MIGRATIONS[0] + _MIGRATIONS[1] + "PRAGMA user_version = 2;")
+    db.execute("INSERT INTO feeds (id, url, title) VALUES (1, 'https://old.example/rss', 'Old')")
+    db.execute("INSERT INTO feeds (id, url, title) VALUES (2, 'https://two.example/rss', 'Two')")
+    body = "<p>" + "Tidal barrage plans return to the council. " * 20 + "</p>"
+    rows = [
+        (1, 1, "g:1", "Barrage plans", body, 1, 1, None),
+        (2, 1, "g:2", "Ferry timetable", "<p>Winter sailings.</p>", 0, 0, None),
+        (3, 2, "g:3", "Barrage plans (copy)", body, 1, 0, 1),
+    ]
+    for aid, feed, key, title, html, read, starred, dupe in rows:
+        db.execute(
+            "INSERT INTO articles (id, feed_id, key, link, title, summary_html, sort_ts, "
+            "first_seen, content_hash, read, starred, dupe_of) "
+            "VALUES (?, ?, ?, 'https://x.example/' || ?, ?, ?, ?, ?, 'h', ?, ?, ?)",
+            (aid, feed, key, aid, title, html, 1.7e9 + aid, 1.7e9 + aid, read, starred, dupe),
+        )
+        db.execute(
+            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+            (aid, title, html_to_search_text(html)),
+        )
+    db.commit()
+    db.close()
+    with Store(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert [(r.id, r.read, r.starred) for r in store.page(View(feed_id=1))] == [
+            (2, False, False),
+            (1, True, True),
+        ]
+        assert store.article(1).summary_html == body  # type: ignore[union-attr]
+        assert [r.id for r in store.page(View(search="tidal barrage"))] == [1]  # merged copy
+        assert [r.id for r in store.page(View(search="winter"))] == [2]
+        assert store.unread_counts() == {1: 1} and store.total_unread() == 1
+        assert store.count(View()) == 2 and store.count(View(feed_id=2)) == 1
+        assert (
+            store.db.execute("SELECT typeof(summary_html) FROM articles WHERE id = 1").fetchone()[0]
+            == "blob"
+        )
+        _index_matches_rows(store)
+        # New articles after the upgrade are counted and searchable like the old ones.
+        store.record_fetch(1, FetchOutcome(status=200), ParsedFeed("Old", None, _articles(2)))
+        assert store.unread_counts() == {1: 3}
+        assert store.count(View(search="volcanoes")) == 2
+        _index_matches_rows(store)

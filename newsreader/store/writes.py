@@ -1,0 +1,197 @@
+"""Writes of fetched articles: identity, change detection, the upsert of one parsed feed, and
+the links between copies of one story in several feeds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from newsreader.model import ParsedArticle, ParsedFeed
+from newsreader.store.queries import one
+from newsreader.store.schema import pack, search_body
+
+# (section, categories, link) -> is it opinion?
+Classifier = Callable[[str, Sequence[str], str | None], bool]
+
+
+def _ts(dt: datetime | None) -> float | None:
+    return dt.timestamp() if dt is not None else None
+
+
+def article_key(a: ParsedArticle) -> str:
+    """An article's identity within its feed: guid, else link, else a hash of title+date."""
+    if a.guid:
+        return "g:" + a.guid
+    if a.link:
+        return "l:" + a.link
+    stamp = a.published.isoformat() if a.published else ""
+    return "h:" + hashlib.sha1(f"{a.title}\x00{stamp}".encode()).hexdigest()
+
+
+def content_hash(a: ParsedArticle) -> str:
+    h = hashlib.sha1()
+    for part in (
+        a.title,
+        a.link or "",
+        a.author or "",
+        a.summary_html or "",
+        a.content_html or "",
+        "\x1f".join(a.categories),
+        str(_ts(a.updated)),
+        str(_ts(a.published)),
+    ):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+def upsert(
+    db: sqlite3.Connection,
+    feed_id: int,
+    parsed: ParsedFeed,
+    now: float,
+    classify: Classifier | None = None,
+) -> tuple[int, int]:
+    """Insert new and changed articles of one parsed feed; returns (new, updated).
+
+    Runs inside the caller's write transaction. Read/starred state is never reset.
+    """
+    section = one(db, "SELECT section FROM feeds WHERE id = ?", (feed_id,))
+    section = section[0] if section else "news"
+    if section == "trending":
+        # A "most read" list ranks only what it lists now; dropped items sink.
+        db.execute("UPDATE articles SET feed_rank = 1000 WHERE feed_id = ?", (feed_id,))
+    # One read of what the feed already has, instead of a lookup per article.
+    existing: dict[str, tuple[int, str, int]] = {}
+    by_link: dict[str, tuple[int, str, int]] = {}
+    full_text: set[int] = set()  # articles whose fetched page is what the index holds
+    for aid, key, chash, link, rank, has_page in db.execute(
+        "SELECT id, key, content_hash, link, feed_rank, fulltext_html IS NOT NULL "
+        "FROM articles WHERE feed_id = ?",
+        (feed_id,),
+    ):
+        existing[key] = (aid, chash, rank)
+        if link and key.startswith("l:"):
+            by_link[link] = (aid, chash, rank)
+        if has_page:
+            full_text.add(aid)
+    pruned = {r[0] for r in db.execute("SELECT key FROM pruned WHERE feed_id = ?", (feed_id,))}
+    new = updated = 0
+    new_links: list[tuple[int, str]] = []
+    seen: set[str] = set(pruned)  # pruned as too old: never stored again
+    for rank, a in enumerate(parsed.articles):
+        key = article_key(a)
+        if key in seen:
+            continue  # duplicate guid within one document: first one wins
+        seen.add(key)
+        chash = content_hash(a)
+        row = existing.get(key)
+        if row is None and a.link and not key.startswith("l:"):
+            row = by_link.get(a.link)
+        if row is not None and row[1] == chash:
+            if row[2] != rank:
+                db.execute("UPDATE articles SET feed_rank = ? WHERE id = ?", (rank, row[0]))
+            continue
+        published = _ts(a.published)
+        updated_ts = _ts(a.updated)
+        opinion = bool(classify and classify("news", a.categories, a.link))
+        values = (
+            a.guid,
+            a.link,
+            a.title,
+            a.author,
+            published,
+            updated_ts,
+            json.dumps(a.categories, ensure_ascii=False),
+            pack(a.summary_html),
+            pack(a.content_html),
+            json.dumps([{"url": e.url, "type": e.type, "length": e.length} for e in a.enclosures]),
+            chash,
+            int(opinion),
+            rank,
+        )
+        if row is None:
+            sort_ts = published or updated_ts or now
+            cur = db.execute(
+                "INSERT INTO articles (guid, link, title, author, published, updated, "
+                "categories, summary_html, content_html, enclosures, content_hash, opinion, "
+                "feed_rank, feed_id, key, sort_ts, first_seen) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (*values, feed_id, key, min(sort_ts, now), now),
+            )
+            article_id = int(cur.lastrowid or 0)
+            existing[key] = (article_id, chash, rank)
+            new += 1
+            if a.link:
+                new_links.append((article_id, a.link))
+        else:
+            article_id = row[0]
+            # The index re-derives the old text from the row to delete it: before the update.
+            db.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
+            db.execute(
+                "UPDATE articles SET guid = ?, link = ?, title = ?, author = ?, "
+                "published = ?, updated = ?, categories = ?, summary_html = ?, "
+                "content_html = ?, enclosures = ?, content_hash = ?, opinion = ?, "
+                "feed_rank = ? WHERE id = ?",
+                (*values, article_id),
+            )
+            updated += 1
+            if article_id in full_text:
+                index_row(db, article_id)  # its fetched page stays what is searched
+                continue
+        text = a.search_text
+        if text is None:
+            text = search_body(None, a.content_html, a.summary_html)
+        db.execute(
+            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+            (article_id, a.title, text),
+        )
+    # A new article whose link another copy already has is the same story: it points to
+    # the first copy (views across feeds show that one) and is read if any copy is.
+    for start in range(0, len(new_links), 500):
+        chunk = new_links[start : start + 500]
+        links = [link for _, link in chunk]
+        marks = ",".join("?" * len(links))
+        first: dict[str, tuple[int, int]] = {
+            r[0]: (r[1], r[2])
+            for r in db.execute(
+                f"SELECT link, min(id), max(read) FROM articles WHERE link IN ({marks}) "
+                "GROUP BY link",
+                links,
+            )
+        }
+        db.executemany(
+            "UPDATE articles SET dupe_of = ?, read = max(read, ?) WHERE id = ?",
+            [
+                (first[link][0], first[link][1], aid)
+                for aid, link in chunk
+                if link in first and first[link][0] != aid
+            ],
+        )
+    return new, updated
+
+
+# -- reading -----------------------------------------------------------------------------
+
+
+def relink_copies(db: sqlite3.Connection) -> None:
+    """After deleting articles: copies whose first copy is gone point to the earliest
+    remaining one, or become the first copy themselves."""
+    db.execute(
+        "UPDATE articles SET dupe_of = (SELECT min(b.id) FROM articles AS b "
+        "WHERE b.link = articles.link AND b.id < articles.id) "
+        "WHERE dupe_of IS NOT NULL AND dupe_of NOT IN (SELECT id FROM articles)"
+    )
+
+
+def index_row(db: sqlite3.Connection, article_id: int) -> None:
+    """(Re)index one article from its stored row (its entry must have been deleted first)."""
+    db.execute(
+        "INSERT INTO articles_fts (rowid, title, body) "
+        "SELECT id, title, body FROM articles_text WHERE id = ?",
+        (article_id,),
+    )
