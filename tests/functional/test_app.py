@@ -15,7 +15,10 @@ from newsreader.model import View
 from newsreader.refresh import refresh
 from newsreader.runtime import Runtime
 from newsreader.tui.app import NewsApp
-from newsreader.tui.screens import HelpScreen
+from newsreader.tui.host import RefreshProgressed
+from newsreader.tui.screens.help import HelpScreen
+from newsreader.tui.widgets.feeds import FeedList
+from tests.functional.pilot import press_until, settle, visible_text
 
 FEEDS = Path(__file__).parents[1] / "fixtures" / "feeds"
 APP_FEEDS = Path(__file__).parents[1] / "fixtures" / "app"
@@ -68,17 +71,6 @@ def demo_feeds() -> list[tuple[str, dict]]:
     ]
 
 
-async def settle(app: NewsApp, pilot) -> None:  # noqa: ANN001
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def visible_text(widget) -> list[str]:  # noqa: ANN001
-    return [widget.render_line(y).text for y in range(widget.size.height)]
-
-
 @pytest.fixture
 async def two_feeds(home: Path, httpserver: HTTPServer) -> Runtime:
     return await filled(
@@ -93,8 +85,8 @@ async def two_feeds(home: Path, httpserver: HTTPServer) -> Runtime:
 async def test_start_shows_the_store_and_navigation_moves_the_cursor(two_feeds: Runtime) -> None:
     app = NewsApp(two_feeds)
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(app, pilot)
-        headlines = app.headlines
+        await settle(pilot)
+        headlines = app.main.headlines
         assert len(headlines.ids) == 5
         assert headlines.cursor == 0
         lines = visible_text(headlines)
@@ -110,43 +102,43 @@ async def test_start_shows_the_store_and_navigation_moves_the_cursor(two_feeds: 
         assert headlines.cursor == 0
         await pilot.press("down", "end", "up")
         assert headlines.cursor == 3
-        assert "5 unread" in app.topbar.render().plain
+        assert "5 unread" in app.main.topbar.render().plain
 
 
 async def test_open_marks_read_and_it_persists_across_a_restart(two_feeds: Runtime) -> None:
     app = NewsApp(two_feeds)
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("j", "enter")
-        opened = app.headlines.ids[1]
-        article = app.article_view.article
+        opened = app.main.headlines.ids[1]
+        article = app.main.article_view.article
         assert article is not None and article.id == opened
-        text = "\n".join(visible_text(app.article_view))
+        text = "\n".join(visible_text(app.main.article_view))
         assert "Counting dormice boxes" in text
-        assert "4 unread" in app.topbar.render().plain
-        assert not visible_text(app.headlines)[1].startswith("●")
+        assert "4 unread" in app.main.topbar.render().plain
+        assert not visible_text(app.main.headlines)[1].startswith("●")
     # a new process's view of the store
     with sqlite3.connect(two_feeds.data_dir / "newsreader.db") as db:
         assert db.execute("SELECT read FROM articles WHERE id = ?", (opened,)).fetchone() == (1,)
     app = NewsApp(Runtime.load())
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(app, pilot)
-        index = app.headlines.ids.index(opened)
-        assert app.headlines.row(index).read
-        assert "4 unread" in app.topbar.render().plain
+        await settle(pilot)
+        index = app.main.headlines.ids.index(opened)
+        assert app.main.headlines.row(index).read
+        assert "4 unread" in app.main.topbar.render().plain
 
 
 async def test_star_then_starred_view(two_feeds: Runtime) -> None:
     app = NewsApp(two_feeds)
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(app, pilot)
-        first = app.headlines.ids[0]
+        await settle(pilot)
+        first = app.main.headlines.ids[0]
         await pilot.press("s")
-        assert visible_text(app.headlines)[0][1] == "★"
+        assert visible_text(app.main.headlines)[0][1] == "★"
         await pilot.press("3")
-        await settle(app, pilot)
-        assert app.headlines.ids == [first]
-        assert "Starred" in app.topbar.render().plain
+        await settle(pilot)
+        assert app.main.headlines.ids == [first]
+        assert "Starred" in app.main.topbar.render().plain
         await pilot.press("s")  # unstar from the starred view
         with app.rt.open_store() as store:
             assert store.ids(View(starred=True)) == []
@@ -155,50 +147,50 @@ async def test_star_then_starred_view(two_feeds: Runtime) -> None:
 async def test_view_switching(two_feeds: Runtime) -> None:
     app = NewsApp(two_feeds)
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("enter", "2")
-        await settle(app, pilot)
-        assert len(app.headlines.ids) == 4
+        await settle(pilot)
+        assert len(app.main.headlines.ids) == 4
         await pilot.press("4")
-        await settle(app, pilot)
-        opinion = [app.headlines.row(i).title for i in range(len(app.headlines.ids))]
+        await settle(pilot)
+        opinion = [app.main.headlines.row(i).title for i in range(len(app.main.headlines.ids))]
         assert opinion == ["Opinion: keep the library open late"]
         await pilot.press("1")
-        await settle(app, pilot)
-        assert len(app.headlines.ids) == 5
-        assert "All feeds" in app.topbar.render().plain
+        await settle(pilot)
+        assert len(app.main.headlines.ids) == 5
+        assert "All feeds" in app.main.topbar.render().plain
 
 
 async def test_search_and_escape_returns_to_the_previous_view(two_feeds: Runtime) -> None:
     app = NewsApp(two_feeds)
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("2")
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("slash")
         await pilot.press(*"dormice", "enter")
-        await settle(app, pilot)
-        assert [app.headlines.row(0).title] == ["Counting dormice boxes"]
-        assert len(app.headlines.ids) == 1
-        assert 'Search "dormice"' in app.topbar.render().plain
+        await settle(pilot)
+        assert [app.main.headlines.row(0).title] == ["Counting dormice boxes"]
+        assert len(app.main.headlines.ids) == 1
+        assert 'Search "dormice"' in app.main.topbar.render().plain
         await pilot.press("escape")
-        await settle(app, pilot)
-        assert app.view == View(unread=True)
-        assert len(app.headlines.ids) == 5
+        await settle(pilot)
+        assert app.main.view == View(unread=True)
+        assert len(app.main.headlines.ids) == 5
 
 
 async def test_mark_all_read_then_undo(two_feeds: Runtime) -> None:
     app = NewsApp(two_feeds)
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("A")
-        await settle(app, pilot)
-        assert "0 unread" in app.topbar.render().plain
-        assert not any(line.startswith("●") for line in visible_text(app.headlines))
+        await settle(pilot)
+        assert "0 unread" in app.main.topbar.render().plain
+        assert not any(line.startswith("●") for line in visible_text(app.main.headlines))
         await pilot.press("u")
-        await settle(app, pilot)
-        assert "5 unread" in app.topbar.render().plain
-        assert sum(line.startswith("●") for line in visible_text(app.headlines)) == 5
+        await settle(pilot)
+        assert "5 unread" in app.main.topbar.render().plain
+        assert sum(line.startswith("●") for line in visible_text(app.main.headlines)) == 5
 
 
 async def test_refresh_progress_with_a_failing_feed(home: Path, httpserver: HTTPServer) -> None:
@@ -209,20 +201,20 @@ async def test_refresh_progress_with_a_failing_feed(home: Path, httpserver: HTTP
     progress: list[str] = []
 
     def hook(message) -> None:  # noqa: ANN001
-        if isinstance(message, NewsApp.RefreshProgress):
-            progress.append(f"{message.progress.done}/{message.progress.total}")
+        if isinstance(message, RefreshProgressed):
+            progress.append(f"{message.done}/{message.total}")
 
     app = NewsApp(Runtime.load())
     async with app.run_test(size=(160, 40), message_hook=hook) as pilot:
-        await settle(app, pilot)
-        assert app.headlines.ids == []
+        await settle(pilot)
+        assert app.main.headlines.ids == []
         await pilot.press("r")
-        await settle(app, pilot)
+        await settle(pilot)
         assert sorted(progress) == ["1/3", "2/3", "3/3"]
-        assert len(app.headlines.ids) == 5
-        status = app.status.render().plain
+        assert len(app.main.headlines.ids) == 5
+        status = app.main.status.render().plain
         assert "1 feed error" in status
-        assert "updated" in app.topbar.render().plain
+        assert "updated" in app.main.topbar.render().plain
         warnings = [n for n in app._notifications if n.severity == "warning"]
         assert len(warnings) == 1
         assert "1 feed failed" in warnings[0].message and "500" in warnings[0].message
@@ -242,13 +234,13 @@ async def test_refresh_on_start_shows_the_store_first(home: Path, httpserver: HT
     app = NewsApp(rt, refresh_on_start=True)
 
     def hook(message) -> None:  # noqa: ANN001
-        if isinstance(message, NewsApp.RefreshProgress) and not seen_at_refresh:
-            seen_at_refresh.append(len(app.headlines.ids))
+        if isinstance(message, RefreshProgressed) and not seen_at_refresh:
+            seen_at_refresh.append(len(app.main.headlines.ids))
 
     async with app.run_test(size=(160, 40), message_hook=hook) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert seen_at_refresh and seen_at_refresh[0] >= 3
-        assert len(app.headlines.ids) == 5
+        assert len(app.main.headlines.ids) == 5
 
 
 async def test_cursor_stays_on_its_story_when_a_refresh_adds_stories_above(
@@ -257,9 +249,9 @@ async def test_cursor_stays_on_its_story_when_a_refresh_adds_stories_above(
     rt = await filled(home, [(serve(httpserver, "rss20.xml"), {})])
     app = NewsApp(rt)
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("j")
-        story = app.headlines.current_id
+        story = app.main.headlines.current_id
         # Another process (cron) adds a newer feed's stories; the app re-reads its view.
         write_config(
             home, [(httpserver.url_for("/rss20.xml"), {}), (serve(httpserver, "atom.xml"), {})]
@@ -267,11 +259,11 @@ async def test_cursor_stays_on_its_story_when_a_refresh_adds_stories_above(
         app.rt = Runtime.load()
         with app.rt.open_store() as store:
             await refresh(app.rt, store, force=True)
-        app.reload()
-        await settle(app, pilot)
-        assert len(app.headlines.ids) == 5
-        assert app.headlines.current_id == story
-        assert app.headlines.cursor == 3
+        app.main.reload()
+        await settle(pilot)
+        assert len(app.main.headlines.ids) == 5
+        assert app.main.headlines.current_id == story
+        assert app.main.headlines.cursor == 3
 
 
 async def test_hostile_titles_show_literally_and_never_act(
@@ -294,8 +286,8 @@ async def test_hostile_titles_show_literally_and_never_act(
             )
     app = NewsApp(rt)
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(app, pilot)
-        lines = visible_text(app.headlines)
+        await settle(pilot)
+        lines = visible_text(app.main.headlines)
         joined = "\n".join(lines)
         assert "[@click=app.quit]x[/]" in joined
         assert any(line[2:].startswith("[/] ") for line in lines)
@@ -306,9 +298,9 @@ async def test_hostile_titles_show_literally_and_never_act(
         index = next(i for i, line in enumerate(lines) if "[@click=app.quit]" in line)
         await pilot.click("#headlines", offset=(5, index + 1))
         await pilot.click("#headlines", offset=(5, index + 1), times=2)
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.is_running and app.return_code is None
-        body = "\n".join(visible_text(app.article_view))
+        body = "\n".join(visible_text(app.main.article_view))
         assert "[@click=app.quit]x[/]" in body
         # a javascript: link is never offered
         await pilot.press("y")
@@ -325,15 +317,15 @@ async def test_rebinding_a_key_from_config(home: Path, httpserver: HTTPServer) -
     )
     app = NewsApp(rt)
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("s")
-        assert visible_text(app.headlines)[0][1] == " "
+        assert visible_text(app.main.headlines)[0][1] == " "
         await pilot.press("x")
-        assert visible_text(app.headlines)[0][1] == "★"
+        assert visible_text(app.main.headlines)[0][1] == "★"
         await pilot.press("j")
-        assert app.headlines.cursor == 0
+        assert app.main.headlines.cursor == 0
         await pilot.press("J")
-        assert app.headlines.cursor == 1
+        assert app.main.headlines.cursor == 1
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -348,13 +340,13 @@ async def test_rebinding_a_key_from_config(home: Path, httpserver: HTTPServer) -
 async def test_narrow_terminal_folds_the_sidebar(two_feeds: Runtime) -> None:
     app = NewsApp(two_feeds)
     async with app.run_test(size=(90, 30)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         sidebar = app.main.query_one("#sidebar")
         assert not sidebar.display or sidebar.region.width == 0
         await pilot.press("t")
         await pilot.pause()
         assert sidebar.region.width > 0
-        assert app.main.focused is app.trending
+        assert app.main.focused is app.main.trending
         await pilot.press("escape")
         await pilot.pause()
         assert sidebar.region.width == 0
@@ -367,12 +359,18 @@ async def test_open_link_uses_webbrowser_and_copy_link(
     monkeypatch.setattr("webbrowser.open", lambda url, new=0: opened.append(url) or True)
     app = NewsApp(two_feeds)
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("o", "y")
-        row = app.headlines.row(0)
+        row = app.main.headlines.row(0)
         assert opened == [row.link]
         assert row.link.startswith("http")
         assert app.clipboard == row.link
+
+
+def current_feed(app: NewsApp) -> str:
+    """The label under the feeds screen's cursor."""
+    item = app.screen.query_one(FeedList).current
+    return item.label if item is not None else ""
 
 
 async def test_feeds_screen_select_rename_and_remove(home: Path, httpserver: HTTPServer) -> None:
@@ -387,51 +385,47 @@ async def test_feeds_screen_select_rename_and_remove(home: Path, httpserver: HTT
         await refresh(rt, store, force=True)
     app = NewsApp(Runtime.load())
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("f")
         await pilot.pause()
         lines = visible_text(app.screen.query_one("#feed-list"))
         assert "All feeds" in lines[0] and lines[0].rstrip().endswith("5")
         assert any("Field & Forest" in line and line.rstrip().endswith("2") for line in lines)
         # choose the "nature" feed
-        while "Field & Forest" not in app.screen.query_one("#feed-list").current.label:
-            await pilot.press("j")
+        await press_until(pilot, "j", lambda: "Field & Forest" in current_feed(app))
         await pilot.press("enter")
-        await settle(app, pilot)
-        assert len(app.headlines.ids) == 2
-        assert "Field & Forest" in app.topbar.render().plain
+        await settle(pilot)
+        assert len(app.main.headlines.ids) == 2
+        assert "Field & Forest" in app.main.topbar.render().plain
         # rename it
         await pilot.press("f")
         await pilot.pause()
-        while "Field & Forest" not in app.screen.query_one("#feed-list").current.label:
-            await pilot.press("j")
+        await press_until(pilot, "j", lambda: "Field & Forest" in current_feed(app))
         await pilot.press("e")
         await pilot.pause()
         await pilot.press("ctrl+a", "ctrl+k", *"Woods", "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert cfg.load_subscriptions(cfg.feeds_path(app.rt.config_path))[0].title == "Woods"
         # the config.toml feed cannot be removed from here: one clear line
-        feed_list = app.screen.query_one("#feed-list")
-        while "Valley Courier" not in feed_list.current.label:
-            await pilot.press("j")
+        # the cursor stayed on the renamed feed; the config.toml one is above it
+        assert current_feed(app) == "Woods"
+        await press_until(pilot, "k", lambda: "Valley Courier" in current_feed(app))
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("y")
-        await settle(app, pilot)
+        await settle(pilot)
         errors = [n for n in app._notifications if n.severity == "error"]
         assert errors and "edit config.toml" in errors[-1].message
         # the feeds.toml one can
-        feed_list = app.screen.query_one("#feed-list")
-        while "Woods" not in feed_list.current.label:
-            await pilot.press("j")
+        await press_until(pilot, "j", lambda: "Woods" in current_feed(app))
         await pilot.press("d")
         await pilot.pause()
         await pilot.press("y")
-        await settle(app, pilot)
+        await settle(pilot)
         assert cfg.load_subscriptions(cfg.feeds_path(app.rt.config_path)) == []
         await pilot.press("escape")
-        await settle(app, pilot)
-        assert len(app.headlines.ids) == 3
+        await settle(pilot)
+        assert len(app.main.headlines.ids) == 3
 
 
 async def test_add_feed_dialog_finds_the_feed_from_a_page(
@@ -443,23 +437,23 @@ async def test_add_feed_dialog_finds_the_feed_from_a_page(
     httpserver.expect_request("/site").respond_with_data(page, content_type="text/html")
     app = NewsApp(Runtime.load())
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("f")
         await pilot.pause()
         await pilot.press("a")
         await pilot.pause()
         await pilot.press(*httpserver.url_for("/nothing-here"), "enter")
-        await settle(app, pilot)
+        await settle(pilot)
         status = app.screen.query_one("#add-status").render().plain
         assert "nothing-here: HTTP 500" in status  # one line, no traceback
         url_input = app.screen.query_one("#url")
         url_input.value = httpserver.url_for("/site")
         await pilot.press("enter")
-        await settle(app, pilot)
+        await settle(pilot)
         assert [f.url for f in app.rt.feeds] == [feed_url]
         await pilot.press("escape")
-        await settle(app, pilot)
-        assert len(app.headlines.ids) == 3
+        await settle(pilot)
+        assert len(app.main.headlines.ids) == 3
 
 
 async def run_palette_command(app: NewsApp, pilot, query: str) -> None:  # noqa: ANN001
@@ -473,25 +467,25 @@ async def run_palette_command(app: NewsApp, pilot, query: str) -> None:  # noqa:
         if palette.query_one("CommandList").option_count:
             break
     await pilot.press("enter")
-    await settle(app, pilot)
+    await settle(pilot)
 
 
 async def test_command_palette_jumps_to_a_feed(two_feeds: Runtime) -> None:
     app = NewsApp(two_feeds)
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await run_palette_command(app, pilot, "jump forest")
-        assert len(app.headlines.ids) == 2
+        assert len(app.main.headlines.ids) == 2
 
 
 async def test_command_palette_jumps_to_a_tag(two_feeds: Runtime) -> None:
     app = NewsApp(two_feeds)
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(app, pilot)
-        assert len(app.headlines.ids) == 5
+        await settle(pilot)
+        assert len(app.main.headlines.ids) == 5
         await run_palette_command(app, pilot, "jump to tag: local")
-        assert len(app.headlines.ids) == 3  # the Valley Courier's three stories
-        assert "Tag local" in app.topbar.render().plain
+        assert len(app.main.headlines.ids) == 3  # the Valley Courier's three stories
+        assert "Tag local" in app.main.topbar.render().plain
 
 
 async def test_unknown_theme_falls_back(home: Path, httpserver: HTTPServer) -> None:
@@ -500,7 +494,7 @@ async def test_unknown_theme_falls_back(home: Path, httpserver: HTTPServer) -> N
     )
     app = NewsApp(rt)
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         assert app.theme == "textual-dark"
         assert any("unknown theme" in n.message for n in app._notifications)
 
@@ -514,11 +508,11 @@ async def test_refresh_of_many_feeds_uses_the_parse_pool_from_the_app(
     write_config(home, [(serve(httpserver, name), {}) for name in names])
     app = NewsApp(Runtime.load())
     async with app.run_test(size=(160, 40)) as pilot:
-        await settle(app, pilot)
+        await settle(pilot)
         await pilot.press("r")
-        await settle(app, pilot)
+        await settle(pilot)
         assert not [n for n in app._notifications if n.severity == "error"]
-        assert "updated" in app.topbar.render().plain
+        assert "updated" in app.main.topbar.render().plain
         with app.rt.open_store() as store:
             assert all(f.last_error is None for f in store.feeds())
             assert len({r.feed_id for r in store.page(View(), limit=500)}) == 6

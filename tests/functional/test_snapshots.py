@@ -12,6 +12,7 @@ import pytest
 
 from newsreader.runtime import Runtime
 from newsreader.tui.app import NewsApp
+from tests.functional.pilot import settle
 from tests.functional.test_app import DEMO_NOW, demo_feeds, filled
 
 
@@ -25,22 +26,14 @@ def demo_app(home: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     time.tzset()
 
 
-async def _ready(pilot) -> None:  # noqa: ANN001
-    app = pilot.app
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def test_main_screen_wide(demo_app: NewsApp, snap_compare) -> None:  # noqa: ANN001
     async def open_second(pilot) -> None:  # noqa: ANN001
-        await _ready(pilot)
+        await settle(pilot)
         await pilot.press("j", "enter")
-        await _ready(pilot)
+        await settle(pilot)
 
     assert snap_compare(demo_app, terminal_size=(160, 48), run_before=open_second)
 
 
 def test_main_screen_narrow(demo_app: NewsApp, snap_compare) -> None:  # noqa: ANN001
-    assert snap_compare(demo_app, terminal_size=(90, 30), run_before=_ready)
+    assert snap_compare(demo_app, terminal_size=(90, 30), run_before=settle)

@@ -19,6 +19,7 @@ from textual.strip import Strip
 
 from newsreader.model import Article
 from newsreader.sanitize import clean_line, safe_url
+from newsreader.tui.bindings import bindings_for
 
 
 def when(ts: float | None) -> str:
@@ -71,6 +72,8 @@ def article_text(article: Article) -> Text:
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     """Scrollable article text; `show(article)` replaces it."""
 
+    BINDINGS = bindings_for("list", without=("open",))
+
     COMPONENT_CLASSES = {"article--placeholder"}
 
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
@@ -118,23 +121,23 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         super().notify_style_update()
         self._strips.clear()
 
-    # scrolling actions, dispatched by the app when this pane has focus
-    def cursor_down(self) -> None:
+    # scrolling: the same keys (ids) as the lists' cursor moves, bound here from KEYS
+    def action_cursor_down(self) -> None:
         self.scroll_to(y=self.scroll_y + 1, animate=False)
 
-    def cursor_up(self) -> None:
+    def action_cursor_up(self) -> None:
         self.scroll_to(y=self.scroll_y - 1, animate=False)
 
-    def cursor_top(self) -> None:
+    def action_cursor_top(self) -> None:
         self.scroll_to(y=0, animate=False)
 
-    def cursor_bottom(self) -> None:
+    def action_cursor_bottom(self) -> None:
         self.scroll_to(y=self.max_scroll_y, animate=False)
 
-    def page_down(self) -> None:
+    def action_page_down(self) -> None:
         self.scroll_to(y=self.scroll_y + max(1, self.size.height - 2), animate=False)
 
-    def page_up(self) -> None:
+    def action_page_up(self) -> None:
         self.scroll_to(y=self.scroll_y - max(1, self.size.height - 2), animate=False)
 
     @property
