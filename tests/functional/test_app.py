@@ -516,3 +516,64 @@ async def test_refresh_of_many_feeds_uses_the_parse_pool_from_the_app(
         with app.rt.open_store() as store:
             assert all(f.last_error is None for f in store.feeds())
             assert len({r.feed_id for r in store.page(View(), limit=500)}) == 6
+
+
+def _backgrounds(strip) -> set:  # noqa: ANN001
+    return {segment.style.bgcolor for segment in strip if segment.style is not None}
+
+
+def _distance(a, b) -> int:  # noqa: ANN001
+    (r1, g1, b1), (r2, g2, b2) = a.get_truecolor(), b.get_truecolor()
+    return abs(r1 - r2) + abs(g1 - g2) + abs(b1 - b2)
+
+
+async def test_the_cursor_covers_the_whole_row_in_every_theme(home: Path) -> None:
+    """Every cell of the cursor row (dot, star, title, feed, age; the feeds screen's
+    headings too) takes the cursor colour, clearly apart from the other rows, and the
+    focused and unfocused cursors differ, in every built-in theme."""
+    rt = await filled(home, demo_feeds())
+    app = NewsApp(rt, clock=lambda: DEMO_NOW)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        headlines = app.main.headlines
+        for theme in sorted(app.available_themes):
+            app.theme = theme
+            await pilot.pause()
+            headlines.focus()
+            await pilot.pause()
+            (focused,) = _backgrounds(headlines.render_line(0))
+            (other,) = _backgrounds(headlines.render_line(1))
+            app.main.article_view.focus()
+            await pilot.pause()
+            (blurred,) = _backgrounds(headlines.render_line(0))
+            assert _distance(focused, other) >= 40, theme
+            assert _distance(blurred, other) >= 20, theme
+            assert _distance(focused, blurred) >= 20, theme
+        headlines.focus()
+        await pilot.press("f")
+        await pilot.pause()
+        feed_list = app.screen.query_one(FeedList)
+        assert "All feeds" in feed_list.render_line(0).text
+        assert len(_backgrounds(feed_list.render_line(0))) == 1  # the heading row, whole
+        assert _backgrounds(feed_list.render_line(0)) != _backgrounds(feed_list.render_line(1))
+
+
+async def test_article_text_never_hides_under_the_scrollbar(home: Path) -> None:
+    """At 60x20 a story's lines wrap short of the scrollbar: every word on screen is a whole
+    word of the story (before, `this mornin` / `harbourgazette.exa` lost their last letter)."""
+    rt = await filled(home, demo_feeds())
+    app = NewsApp(rt, clock=lambda: DEMO_NOW)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        for size in [(60, 20), (75, 24), (110, 20)]:
+            await pilot.resize_terminal(*size)
+            await pilot.press("enter")
+            await settle(pilot)
+            view = app.main.article_view
+            assert view.max_scroll_y > 0, size  # the scrollbar shows
+            # the story as wrapped for this width (long links fold across lines)
+            words = {w for line in view._lines for w in line.plain.split()}
+            shown = [w for line in visible_text(view) for w in line.split()]
+            assert len(shown) > 20
+            assert [w for w in shown if w not in words] == [], size
+            await pilot.press("j")

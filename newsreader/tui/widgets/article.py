@@ -102,8 +102,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
 
+    def wrap_width(self) -> int:
+        """Text width: the pane less a space each side and the scrollbar's column, kept free
+        whether or not the scrollbar shows (it appears only once the text is wrapped)."""
+        scrollbar = self.styles.scrollbar_size_vertical
+        return max(1, self.content_region.width - scrollbar - 2)
+
     def _rewrap(self) -> None:
-        width = max(1, self.scrollable_content_region.width - 1)
+        width = self.wrap_width()
         if width == self._wrapped_width:
             return
         self._wrapped_width = width

@@ -42,7 +42,7 @@ class CursorList(ScrollView, can_focus=True, inherit_bindings=False):
         return True
 
     def render_row(self, index: int, width: int, selected: bool, base: Style) -> Strip:
-        """One row; `base` already carries the cursor style when selected."""
+        """One row, `width` cells; the cursor's background is laid over it afterwards."""
         raise NotImplementedError
 
     def highlighted(self) -> None:
@@ -145,9 +145,10 @@ class CursorList(ScrollView, can_focus=True, inherit_bindings=False):
     # -- drawing -------------------------------------------------------------------------------
 
     def cursor_style(self) -> Style:
-        return self.get_component_rich_style(
-            "cursor-list--cursor" if self.has_focus else "cursor-list--cursor-blur"
-        )
+        """The cursor's background only (blended over this widget's), so it covers the whole
+        row whatever colours the row's parts have, and the text keeps its own colours."""
+        name = "cursor-list--cursor" if self.has_focus else "cursor-list--cursor-blur"
+        return Style(bgcolor=self.get_component_rich_style(name).bgcolor)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -161,6 +162,9 @@ class CursorList(ScrollView, can_focus=True, inherit_bindings=False):
         if not 0 <= index < self.row_count:
             return Strip.blank(width, base)
         selected = index == self.cursor
+        strip = self.render_row(index, width, selected, base)
         if selected:
-            base = base + self.cursor_style()
-        return self.render_row(index, width, selected, base)
+            # post_style: over every segment's own background (dot, heading, count...)
+            segments = Segment.apply_style(iter(strip), post_style=self.cursor_style())
+            strip = Strip(segments, strip.cell_length)
+        return strip

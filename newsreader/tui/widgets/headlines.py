@@ -99,7 +99,7 @@ class HeadlineList(CursorList):
         self.ids: list[int] = []
         self.empty_text = "No stories here yet. Press r to refresh, f to add feeds."
         self._rows: LRUCache[int, ArticleRow] = LRUCache(2000)
-        self._strips: LRUCache[tuple[int, int, bool, bool, bool, bool], Strip] = LRUCache(1000)
+        self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1000)
         self.loaded = False  # set_ids has run once
         self.painted = False  # set once the loaded list (stories or "none") has been drawn
         self.on_first_paint: Callable[[], None] | None = None
@@ -239,7 +239,7 @@ class HeadlineList(CursorList):
         row = self.row(index)
         if row is None:
             return Strip.blank(width, self.rich_style)
-        key = (row.id, width, selected, self.has_focus, row.read, row.starred)
+        key = (row.id, width, row.read, row.starred)
         strip = self._strips.get(key)
         if strip is None:
             strip = self._render_row(row, width, base)
