@@ -179,6 +179,12 @@ class NewsApp(App[int]):
                 out.append((self.get_key_display(Binding(first, "")), spec.description.lower()))
         return out
 
+    async def action_quit(self) -> None:
+        """q goes back a level first (the story to the list on a small screen), then quits."""
+        if self.screen is self.main and self.main.leave_article():
+            return
+        self.exit()
+
     def action_help(self) -> None:
         from newsreader.tui.screens.help import HelpScreen
 

@@ -577,3 +577,79 @@ async def test_article_text_never_hides_under_the_scrollbar(home: Path) -> None:
             assert len(shown) > 20
             assert [w for w in shown if w not in words] == [], size
             await pilot.press("j")
+
+
+async def test_the_layout_follows_the_terminal_live(two_feeds: Runtime) -> None:
+    """160 -> 90 folds the sidebar, 90 -> 160 brings it back, and t always does something."""
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        sidebar = app.main.query_one("#sidebar")
+        assert sidebar.region.width > 0
+        await pilot.resize_terminal(90, 30)
+        await pilot.pause()
+        assert sidebar.region.width == 0
+        await pilot.press("t")  # the overlay
+        await pilot.pause()
+        assert sidebar.region.width > 0 and app.main.focused is app.main.trending
+        await pilot.resize_terminal(160, 40)
+        await pilot.pause()
+        assert sidebar.region.width > 0 and sidebar.region.right == 160
+        assert app.main.headlines.region.width > 0 and app.main.article_view.region.width > 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.main.focused is app.main.headlines
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.main.focused is app.main.trending
+        await pilot.resize_terminal(90, 30)
+        await pilot.pause()
+        assert sidebar.region.width == 0  # the overlay does not come back on its own
+        assert app.main.focused is app.main.headlines  # focus never stays on a hidden pane
+        await pilot.press("t")
+        await pilot.pause()
+        assert sidebar.region.width > 0 and app.main.focused is app.main.trending
+
+
+async def test_a_small_terminal_shows_one_pane_at_a_time(two_feeds: Runtime) -> None:
+    """Below ~70 columns: the list full width, enter shows the story full width, escape or q
+    go back to the list (as newsboat and mutt do), and a second q quits."""
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot)
+        main = app.main
+        assert main.headlines.region.width >= 56 and main.article_view.region.width == 0
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert main.headlines.region.width == 0 and main.article_view.region.width >= 56
+        assert main.focused is main.article_view
+        assert "Counting dormice boxes" in "\n".join(visible_text(main.article_view))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert main.headlines.region.width >= 56 and main.article_view.region.width == 0
+        assert main.focused is main.headlines and main.headlines.cursor == 1
+        await pilot.press("enter", "q")
+        await pilot.pause()
+        assert app.is_running and main.focused is main.headlines
+        await pilot.resize_terminal(90, 30)  # wider: both panes again
+        await pilot.pause()
+        assert main.headlines.region.width > 0 and main.article_view.region.width > 0
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_the_narrow_trending_overlay_closes_when_a_story_opens(two_feeds: Runtime) -> None:
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(90, 30)) as pilot:
+        await settle(pilot)
+        main = app.main
+        sidebar = main.query_one("#sidebar")
+        await pilot.press("t")
+        await pilot.pause()
+        assert sidebar.region.width > 0 and main.focused is main.trending
+        await pilot.press("tab", "enter")  # opinion's first story
+        await settle(pilot)
+        assert sidebar.region.width == 0
+        assert main.article_view.article is not None
+        assert main.focused is main.article_view

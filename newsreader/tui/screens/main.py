@@ -44,7 +44,8 @@ from newsreader.tui.widgets.trending import TrendingList
 RELOAD_THROTTLE = 1.0
 # Rows read synchronously when a view opens (the rest of the ids follow from a worker).
 FIRST_PAGE = 120
-NARROW_BELOW = 100
+NARROW_BELOW = 100  # the sidebar folds away (t shows it over the list)
+SINGLE_BELOW = 70  # one pane at a time: the list, or the story full width
 
 VIEWS: dict[str, tuple[View, str]] = {
     "all": (View(), "All feeds"),
@@ -76,6 +77,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.reload_pending = False
         self.current_article_id: int | None = None
         self.sidebar_overlay = False
+        self.reading = False  # single-pane layout: the story is shown instead of the list
 
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")
@@ -149,13 +151,29 @@ class MainScreen(Screen[None], inherit_bindings=False):
         layout = self.host.layout
         return layout == "narrow" or (layout == "auto" and self.app.size.width < NARROW_BELOW)
 
+    @property
+    def single(self) -> bool:
+        layout = self.host.layout
+        return layout == "auto" and self.app.size.width < SINGLE_BELOW
+
     def on_resize(self) -> None:
         self.apply_layout()
 
     def apply_layout(self) -> None:
-        narrow = self.narrow
+        """Set the layout for the terminal's width now (called again on every resize)."""
+        narrow, single = self.narrow, self.single
+        if not narrow:
+            self.sidebar_overlay = False  # wide: the sidebar is simply there
+        if not single:
+            self.reading = False
         self.set_class(narrow, "-narrow")
         self.set_class(narrow and self.sidebar_overlay, "-overlay")
+        self.set_class(single, "-single")
+        self.set_class(single and self.reading, "-reading")
+        # Focus never stays on a pane that is no longer shown.
+        focused = self.focused
+        if focused is not None and focused not in self._panes():
+            (self.article_view if single and self.reading else self.headlines).focus()
         self.update_hints()
 
     def update_hints(self) -> None:
@@ -239,6 +257,12 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self.open_article(item.lead_id, also=[m.id for m in item.members])
         elif message.pick is self.opinion:
             self.open_article(item.id)
+        else:
+            return
+        if self.sidebar_overlay:  # the story is what the reader wants to see now
+            self.sidebar_overlay = False
+            self.apply_layout()
+            self.article_view.focus()
 
     def open_article(self, article_id: int, also: list[int] | None = None) -> None:
         """Show an article and mark it read in the store at once (copies follow)."""
@@ -263,6 +287,19 @@ class MainScreen(Screen[None], inherit_bindings=False):
                 article.read = True
                 self._reflect(ids, read=True)
         self.article_view.show(article)
+        if self.single and not self.reading:
+            self.reading = True
+            self.apply_layout()
+            self.article_view.focus()
+
+    def leave_article(self) -> bool:
+        """Single-pane layout: back from the story to the list (False: nothing to leave)."""
+        if not self.reading:
+            return False
+        self.reading = False
+        self.apply_layout()
+        self.headlines.focus()
+        return True
 
     def _reflect(self, ids: list[int], **changes: bool) -> None:
         """Show a state change in every pane that has these stories."""
@@ -289,7 +326,11 @@ class MainScreen(Screen[None], inherit_bindings=False):
     # -- actions: panes ----------------------------------------------------------------------
 
     def _panes(self) -> list[Widget]:
-        panes: list[Widget] = [self.headlines, self.article_view]
+        """The panes shown now, in tab order."""
+        if self.single:
+            panes: list[Widget] = [self.article_view if self.reading else self.headlines]
+        else:
+            panes = [self.headlines, self.article_view]
         if not self.narrow or self.sidebar_overlay:
             panes += [self.trending, self.opinion]
         return panes
@@ -338,11 +379,14 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.trending.focus()
 
     def action_back(self) -> None:
-        """Escape: close the trending overlay, else leave a search for the previous view."""
+        """Escape: close the trending overlay, else leave the story (single pane), else leave
+        a search for the previous view."""
         if self.sidebar_overlay:
             self.sidebar_overlay = False
             self.apply_layout()
             self.headlines.focus()
+        elif self.leave_article():
+            pass
         elif self.before_search is not None:
             view, name = self.before_search
             self.before_search = None
