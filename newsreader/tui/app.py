@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
@@ -39,6 +39,7 @@ from newsreader.tui.screens.main import MainScreen
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from newsreader.fetch import FetchResult
     from newsreader.refresh import Progress
     from newsreader.runtime import Runtime
 
@@ -74,6 +75,9 @@ class NewsApp(App[int]):
         )
         self.store: Store | None = None
         self.refreshing = False
+        # a refresh asked for while one runs: (force, urls; None = every feed), run after it
+        self.queued_refresh: tuple[bool, list[str] | None] | None = None
+        self.welcome_shown = False
         self.first_paint_at: float | None = None  # perf_counter when the list first drew a story
         self.main = MainScreen(self)
 
@@ -127,13 +131,17 @@ class NewsApp(App[int]):
             self.notify(str(exc), severity="error", markup=False, timeout=30)
             return
         self.main.start()
-        if self.rt.first_run or not self.rt.feeds:
+        if not self.rt.feeds:
             self._welcome()
         if self.refresh_on_start and self.rt.feeds:
             self.call_after_refresh(self.start_refresh)
         interval = settings.refresh.interval
         if interval > 0:
-            self.set_interval(interval * 60, self.start_refresh, name="auto-refresh")
+            self.set_interval(interval * 60, self._timed_refresh, name="auto-refresh")
+
+    def _timed_refresh(self) -> None:
+        if not self.refreshing:
+            self.start_refresh()
 
     def on_unmount(self) -> None:
         if self.store is not None:
@@ -157,6 +165,13 @@ class NewsApp(App[int]):
             markup=False,
             timeout=60,
         )
+        self.welcome_shown = True
+
+    async def on_event(self, event: events.Event) -> None:
+        if self.welcome_shown and isinstance(event, events.Key):
+            self.welcome_shown = False  # the welcome goes with the first key
+            self.clear_notifications()
+        await super().on_event(event)
 
     # -- keys --------------------------------------------------------------------------------
 
@@ -272,22 +287,36 @@ class NewsApp(App[int]):
         from newsreader.fulltext import extract
         from newsreader.refresh import make_fetcher
 
-        async def get() -> bytes | None:
+        async def get() -> FetchResult:
             async with make_fetcher(self.rt) as fetcher:
-                result = await fetcher.fetch(url)
-            return result.body if result.error is None else None
+                return await fetcher.fetch(url)
 
-        body = asyncio.run(get())
-        html = extract(body, url) if body else None
+        result = asyncio.run(get())
+        if result.error is not None:
+            offline = " (offline?)" if result.network_error else ""
+            why = f"could not fetch the page: {result.error}{offline}"
+            self.main.post_message(FullTextFetched(article_id, why))
+            return
+        html = extract(result.body, url) if result.body else None
         if html:
             with Store.open(self.rt.data_dir) as store:
                 store.set_fulltext(article_id, html)
-        self.main.post_message(FullTextFetched(article_id, bool(html)))
+        failed = None if html else "no article text found on the page"
+        self.main.post_message(FullTextFetched(article_id, failed))
 
     def start_refresh(self, force: bool = False, urls: list[str] | None = None) -> None:
-        if self.refreshing or not self.rt.feeds:
-            if not self.rt.feeds:
-                self.notify("no feeds yet: press f, then a to add one", timeout=3)
+        if not self.rt.feeds:
+            self.notify("no feeds yet: press f, then a to add one", timeout=3)
+            return
+        if self.refreshing:
+            # Never dropped: it runs when this one ends (merged with any already waiting).
+            queued = self.queued_refresh
+            if queued is not None:
+                old_force, old_urls = queued
+                force = force or old_force
+                urls = None if urls is None or old_urls is None else [*old_urls, *urls]
+            self.queued_refresh = (force, urls)
+            self.notify("a refresh is running: this one follows it", timeout=2)
             return
         self.refreshing = True
         self.main.refresh_started()
@@ -313,10 +342,16 @@ class NewsApp(App[int]):
         self.main.post_message(RefreshFinished(report.new, report.offline, errors))
 
     @on(Worker.StateChanged)
-    def worker_failed(self, event: Worker.StateChanged) -> None:
+    def worker_ended(self, event: Worker.StateChanged) -> None:
+        worker = event.worker
+        if worker.group == "refresh" and worker.is_finished:
+            self.refreshing = False
+            if self.queued_refresh is not None:
+                force, urls = self.queued_refresh
+                self.queued_refresh = None
+                self.start_refresh(force, urls)
         if event.state != WorkerState.ERROR:
             return
-        worker = event.worker
         error = worker.error
         reason = (
             str(error) if isinstance(error, NewsreaderError) else f"{type(error).__name__}: {error}"

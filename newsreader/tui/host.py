@@ -38,7 +38,6 @@ class Host(Protocol):
     """The App, as the main screen sees it."""
 
     clock: Callable[[], float]
-    refreshing: bool
     first_paint_at: float | None
 
     @property
@@ -106,4 +105,4 @@ class RefreshFinished(WorkerReport, bubble=False):
 @dataclass
 class FullTextFetched(WorkerReport, bubble=False):
     article_id: int
-    found: bool
+    failed: str | None = None  # why there is no full text (one line)

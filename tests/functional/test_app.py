@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from textual.scroll_view import ScrollView
 
 from newsreader.model import View
 from newsreader.refresh import refresh
@@ -290,7 +291,7 @@ async def test_hostile_titles_show_literally_and_never_act(
         lines = visible_text(app.main.headlines)
         joined = "\n".join(lines)
         assert "[@click=app.quit]x[/]" in joined
-        assert any(line[2:].startswith("[/] ") for line in lines)
+        assert any(line[3:].startswith("[/] ") for line in lines)
         assert "[b]bold?[/b]" in joined
         assert "bell  esc osc c1 end" in joined or "bell esc osc c1 end" in joined
         assert not any(ch in joined for ch in "\x1b\x07\x9b")
@@ -653,3 +654,128 @@ async def test_the_narrow_trending_overlay_closes_when_a_story_opens(two_feeds: 
         assert sidebar.region.width == 0
         assert main.article_view.article is not None
         assert main.focused is main.article_view
+
+
+async def test_no_pane_ever_shows_a_horizontal_scrollbar(home: Path) -> None:
+    rt = await filled(home, demo_feeds())
+    app = NewsApp(rt, clock=lambda: DEMO_NOW)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        for step in ["start", (90, 30), (60, 20), (160, 48), "enter", "f"]:
+            if isinstance(step, tuple):
+                await pilot.resize_terminal(*step)
+            elif step != "start":
+                await pilot.press(step)
+            await settle(pilot)
+            shown = [w.id for w in app.screen.query(ScrollView) if w.show_horizontal_scrollbar]
+            assert shown == [], step
+
+
+async def test_headline_rows_put_a_space_after_the_star(two_feeds: Runtime) -> None:
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")
+        line = visible_text(app.main.headlines)[0]
+        assert line.startswith("●★ Coppicing the hazel")
+
+
+async def test_n_opens_the_highlighted_story_first_when_it_is_unread(two_feeds: Runtime) -> None:
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        headlines = app.main.headlines
+        first, second = headlines.ids[:2]
+        await pilot.press("n")
+        assert app.main.article_view.article.id == first
+        await pilot.press("n")
+        assert app.main.article_view.article.id == second
+
+
+async def test_the_footer_ends_with_the_help_hint_even_when_narrow(two_feeds: Runtime) -> None:
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(160, 40)) as pilot:
+        for width in [160, 90, 60, 45]:
+            await pilot.resize_terminal(width, 20)
+            await settle(pilot)
+            footer = app.main.status.render().plain.rstrip()
+            assert footer.endswith("? help"), (width, footer)
+            assert "…" not in footer  # whole hints only
+
+
+async def test_welcome_only_without_feeds_and_gone_at_the_first_key(
+    two_feeds: Runtime, home: Path
+) -> None:
+    two_feeds.first_run = True  # a first run that already has feeds (an imported config)
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not [n for n in app._notifications if n.title == "Welcome"]
+    write_config(home, [])
+    app = NewsApp(Runtime.load())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert [n for n in app._notifications if n.title == "Welcome"]
+        await pilot.press("j")
+        await pilot.pause()
+        assert not [n for n in app._notifications if n.title == "Welcome"]
+
+
+def _story_feed(link: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Pages</title>'
+        "<link>http://127.0.0.1/</link><item><title>A story</title>"
+        f"<link>{link}</link><guid>s1</guid><description>Short.</description></item>"
+        "</channel></rss>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("page", "reason"),
+    [("/gone", "HTTP 404"), ("refused", "connection refused"), ("/menu", "no article text")],
+)
+async def test_full_text_says_why_it_failed(
+    home: Path, httpserver: HTTPServer, page: str, reason: str
+) -> None:
+    if page == "refused":
+        link = "http://127.0.0.1:9/story"  # the discard port: nothing listens there
+    else:
+        link = httpserver.url_for(page)
+    httpserver.expect_request("/gone").respond_with_data("no", status=404)
+    httpserver.expect_request("/menu").respond_with_data(
+        "<html><body><nav>Home</nav></body></html>", content_type="text/html"
+    )
+    httpserver.expect_request("/feed.xml").respond_with_data(
+        _story_feed(link), content_type="application/rss+xml"
+    )
+    rt = await filled(home, [(httpserver.url_for("/feed.xml"), {})])
+    app = NewsApp(rt)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "F")
+        await settle(pilot)
+        warnings = [n.message for n in app._notifications if n.severity == "warning"]
+        assert warnings and reason in warnings[-1], warnings
+
+
+async def test_refresh_pressed_while_one_runs_is_queued(home: Path, httpserver: HTTPServer) -> None:
+    from werkzeug import Request, Response
+
+    body = (FEEDS / "rss20.xml").read_bytes()
+
+    def slow(request: Request) -> Response:
+        time.sleep(0.5)  # long enough for the second key to arrive while this one runs
+        return Response(body, content_type="application/xml")
+
+    httpserver.expect_request("/slow.xml").respond_with_handler(slow)
+    write_config(home, [(httpserver.url_for("/slow.xml"), {})])
+    app = NewsApp(Runtime.load())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("r", "r")
+        assert app.refreshing and app.queued_refresh == (True, None)
+        for _ in range(50):
+            await settle(pilot)
+            if not app.refreshing and app.queued_refresh is None:
+                break
+        assert len(httpserver.log) == 2  # the second refresh ran, after the first

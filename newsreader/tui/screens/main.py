@@ -356,6 +356,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     def _jump_unread(self, step: int) -> None:
         headlines = self.headlines
+        row = headlines.row(headlines.cursor)
+        if step > 0 and row is not None and not row.read and row.id != self.current_article_id:
+            headlines.action_select()  # the highlighted story is the next unread one
+            return
         index = headlines.find_unread(headlines.cursor, step)
         if index is None:
             self.notify("no more unread stories in this view", timeout=2)
@@ -566,8 +570,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.host.fetch_full_text(article.id, url)
 
     def on_full_text_fetched(self, message: FullTextFetched) -> None:
-        if not message.found:
-            self.notify("no article text found on the page", severity="warning", timeout=3)
+        if message.failed is not None:
+            self.notify(f"F: {message.failed}", severity="warning", timeout=5, markup=False)
             return
         library = self.host.library
         if self.current_article_id == message.article_id and library is not None:
@@ -615,7 +619,6 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.reload()
 
     def on_refresh_finished(self, message: RefreshFinished) -> None:
-        self.host.refreshing = False
         if message.failed is not None:
             self.status.set_state("refresh failed", alert=True)
             self.topbar.set(progress="refresh failed")

@@ -72,6 +72,11 @@ def article_text(article: Article) -> Text:
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     """Scrollable article text; `show(article)` replaces it."""
 
+    DEFAULT_CSS = """
+    ArticleView {
+        overflow-x: hidden;
+    }
+    """
     BINDINGS = bindings_for("list", without=("open",))
 
     COMPONENT_CLASSES = {"article--placeholder"}

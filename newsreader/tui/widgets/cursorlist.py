@@ -19,6 +19,13 @@ from newsreader.tui.bindings import bindings_for
 
 
 class CursorList(ScrollView, can_focus=True, inherit_bindings=False):
+    # Rows are drawn to the width: never a horizontal scrollbar (the vertical one appearing
+    # used to leave the virtual width a cell wider than the view).
+    DEFAULT_CSS = """
+    CursorList {
+        overflow-x: hidden;
+    }
+    """
     BINDINGS = bindings_for("list")
 
     COMPONENT_CLASSES = {"cursor-list--cursor", "cursor-list--cursor-blur", "cursor-list--empty"}

@@ -251,12 +251,13 @@ class HeadlineList(CursorList):
         text_style = base + style("headlines--read" if row.read else "headlines--unread")
         feed_w = 0 if width < 40 else max(8, min(18, width // 5))
         age_w = 4
-        title_w = width - 2 - age_w - (feed_w + 1 if feed_w else 0)
+        title_w = width - 3 - age_w - (feed_w + 1 if feed_w else 0)
         dot = "●" if not row.read else " "
         star = "★" if row.starred else " "
         segments = [
             Segment(dot, base + style("headlines--dot")),
             Segment(star, base + style("headlines--star")),
+            Segment(" ", base),
             Segment(fit(clean_line(row.title) or "(untitled)", max(0, title_w)), text_style),
         ]
         if feed_w:
