@@ -779,3 +779,40 @@ async def test_refresh_pressed_while_one_runs_is_queued(home: Path, httpserver: 
             if not app.refreshing and app.queued_refresh is None:
                 break
         assert len(httpserver.log) == 2  # the second refresh ran, after the first
+
+
+async def test_feeds_screen_keys_config_feeds_and_hints(home: Path, httpserver: HTTPServer) -> None:
+    """? lists the feeds screen's own keys; a config.toml feed says at once why it cannot be
+    renamed or removed here; the hint line wraps instead of cutting words."""
+    from newsreader.model import FeedConfig
+    from newsreader.tui.screens.feeds import FeedsScreen
+
+    rt = await filled(home, [(serve(httpserver, "rss20.xml"), {"title": "Valley Courier"})])
+    rt.add_subscription(FeedConfig(url=serve(httpserver, "atom.xml")))
+    app = NewsApp(Runtime.load())
+    async with app.run_test(size=(90, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        hint = app.screen.query_one("#feeds-hint")
+        assert hint.region.height >= 2  # wrapped, whole words
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        rows = {text: keys for keys, text, _ in app.screen.rows}
+        assert rows["Next story"].startswith("j")
+        assert rows["Remove the feed (asks first)"].startswith("d")
+        assert any(text.startswith("Add a feed") for text in rows)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedsScreen)
+        await press_until(pilot, "j", lambda: "Valley Courier" in current_feed(app))
+        assert "config.toml" in hint.render().plain  # said at once, on the row
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedsScreen)  # no question asked
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert errors and "edit config.toml to remove it" in errors[-1]
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, FeedsScreen)

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label
 
+from newsreader.keys import KEYS
 from newsreader.model import FeedConfig, NewsreaderError, View
 from newsreader.sanitize import clean_line
 from newsreader.tui.host import Host
@@ -26,6 +27,9 @@ from newsreader.tui.widgets.feeds import FeedItem, FeedKey, FeedList, feed_items
 HINT = (
     "enter show · a add · d remove · e rename · A mark read · ! error · ✗ gone (410) · escape close"
 )
+
+
+LIST_KEYS = {k.id for k in KEYS if k.target == "list"}
 
 
 def item_view(item: FeedItem) -> View:
@@ -39,10 +43,11 @@ def item_view(item: FeedItem) -> View:
 class FeedsScreen(ModalScreen[FeedItem | None]):
     BINDINGS = [
         Binding("escape,f", "dismiss(None)", "Close"),
-        Binding("a", "add", "Add"),
-        Binding("d,delete", "remove", "Remove"),
-        Binding("e", "rename", "Rename"),
-        Binding("A", "mark_read", "Mark read", id="mark_all_read"),
+        Binding("a", "add", "Add a feed (its URL, or a page that links to one)"),
+        Binding("d,delete", "remove", "Remove the feed (asks first)"),
+        Binding("e", "rename", "Rename the feed"),
+        Binding("A", "mark_read", "Mark the feed or tag read", id="mark_all_read"),
+        Binding("question_mark", "help", "These keys", id="help"),
     ]
 
     @dataclass
@@ -108,7 +113,30 @@ class FeedsScreen(ModalScreen[FeedItem | None]):
         text = HINT
         if item and item.feed and item.feed.last_error:
             text = f"{'gone' if item.feed.gone else 'error'}: {item.feed.last_error}"
-        self.query_one("#feeds-hint", Label).update(Content(clean_line(text, 300)))
+        elif item and item.feed and (why := self._config_owned(item, "rename or remove")):
+            text = f"{why}\n{HINT}"
+        lines = [clean_line(line, 300) for line in text.split("\n")]
+        self.query_one("#feeds-hint", Label).update(Content("\n".join(lines)))
+
+    def _config_owned(self, item: FeedItem, verb: str) -> str | None:
+        """Why a config.toml feed cannot be changed here (None: it can)."""
+        conf = self.host.feed_config(item.feed.url) if item.feed else None
+        if conf is None or conf.source != "config":
+            return None
+        where = f"{self.host.config_path}:{conf.line}" if conf.line else str(self.host.config_path)
+        return f"{clean_line(item.label, 60)} is defined in {where}; edit config.toml to {verb} it"
+
+    def action_help(self) -> None:
+        from newsreader.tui.screens.help import HelpScreen
+
+        rows = [row for row in self.host.live_keys() if row[2] in LIST_KEYS]
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            keys = ", ".join(
+                self.app.get_key_display(Binding(k, "")) for k in binding.key.split(",")
+            )
+            rows.append((keys, binding.description, binding.id or ""))
+        self.app.push_screen(HelpScreen(rows, title="Feeds screen keys"))
 
     def on_pick_list_highlighted(self, event: FeedList.Highlighted) -> None:
         event.stop()
@@ -118,10 +146,14 @@ class FeedsScreen(ModalScreen[FeedItem | None]):
         event.stop()
         self.dismiss(event.item)
 
-    def _chosen_feed(self) -> FeedItem | None:
+    def _chosen_feed(self, verb: str) -> FeedItem | None:
         item = self.feed_list.current
         if item is None or item.feed is None:
             self.notify("choose a feed first", severity="warning")
+            return None
+        why = self._config_owned(item, verb)
+        if why is not None:  # at once, not after a dialog
+            self.notify(why, severity="error", markup=False, timeout=8)
             return None
         return item
 
@@ -141,7 +173,7 @@ class FeedsScreen(ModalScreen[FeedItem | None]):
     def action_remove(self) -> None:
         from newsreader.tui.screens.confirm import ConfirmScreen
 
-        item = self._chosen_feed()
+        item = self._chosen_feed("remove")
         if item is None or item.feed is None:
             return
         url, title, key = item.feed.url, item.feed.display_title, item.key
@@ -162,7 +194,7 @@ class FeedsScreen(ModalScreen[FeedItem | None]):
     def action_rename(self) -> None:
         from newsreader.tui.screens.input_dialog import InputScreen
 
-        item = self._chosen_feed()
+        item = self._chosen_feed("rename")
         if item is None or item.feed is None:
             return
         url, title, key = item.feed.url, item.feed.display_title, item.key
