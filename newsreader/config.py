@@ -43,6 +43,7 @@ class TrendingSettings:
     half_life_hours: float = 12.0
     size: int = 10
     min_sources: int = 2
+    read_copies: bool = True  # opening a trending story marks its copies in other feeds read
 
 
 @dataclass(slots=True)
@@ -91,7 +92,13 @@ _SECTIONS: dict[str, tuple[type, dict[str, Any]]] = {
     ),
     "trending": (
         TrendingSettings,
-        {"window_hours": float, "half_life_hours": float, "size": int, "min_sources": int},
+        {
+            "window_hours": float,
+            "half_life_hours": float,
+            "size": int,
+            "min_sources": int,
+            "read_copies": bool,
+        },
     ),
     "opinion": (OpinionSettings, {"keywords": "list[str]", "size": int}),
     "store": (StoreSettings, {"keep_days": int}),

@@ -100,6 +100,10 @@ class NewsApp(App[int]):
         return self.rt.settings.ui.mark_read_on_open
 
     @property
+    def read_copies(self) -> bool:
+        return self.rt.settings.trending.read_copies
+
+    @property
     def config_path(self) -> Path:
         return self.rt.config_path
 

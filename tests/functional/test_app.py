@@ -816,3 +816,50 @@ async def test_feeds_screen_keys_config_feeds_and_hints(home: Path, httpserver: 
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, FeedsScreen)
+
+
+async def _top_story_session(home: Path, extra: str = "") -> tuple[list[int], list[str]]:
+    """Open the top trending story from the trending pane; (its member ids, notes)."""
+    rt = await filled(home, demo_feeds(), extra=extra)
+    app = NewsApp(rt, clock=lambda: DEMO_NOW)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        story = app.main.trending.items[0]
+        members = [m.id for m in story.members]
+        assert len(members) >= 3
+        await pilot.press("t", "enter")
+        await settle(pilot)
+        article = "\n".join(visible_text(app.main.article_view))
+        others = {m.feed_title for m in story.members if m.id != story.lead_id}
+        also = next(line for line in article.splitlines() if "Also in:" in line)
+        assert all(feed[:12] in also for feed in others), also
+        notes = [n.message for n in app._notifications]
+        with app.rt.open_store() as store:
+            read = [r.read for r in store.rows(members).values()]
+        if "read_copies = false" in extra:
+            return members, notes
+        assert all(read)
+        await pilot.press("u")  # undoes the story and its copies
+        await settle(pilot)
+        with app.rt.open_store() as store:
+            assert not any(r.read for r in store.rows(members).values())
+        await pilot.press("enter", "m")  # m on the story: unread again, copies too
+        await settle(pilot)
+        with app.rt.open_store() as store:
+            assert not any(r.read for r in store.rows(members).values())
+    return members, notes
+
+
+async def test_opening_a_story_says_which_copies_it_read_and_u_undoes_them(home: Path) -> None:
+    members, notes = await _top_story_session(home)
+    copies = len(members) - 1
+    assert any(f"{copies} copies of this story marked read" in n for n in notes), notes
+
+
+async def test_read_copies_off_reads_only_the_opened_copy(home: Path) -> None:
+    members, notes = await _top_story_session(home, extra="[trending]\nread_copies = false\n")
+    assert not any("copies" in n for n in notes)
+    rt = Runtime.load()
+    with rt.open_store() as store:
+        rows = store.rows(members)
+        assert sum(r.read for r in rows.values()) == 1

@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 
-from newsreader.model import ArticleRow, View
+from newsreader.model import ArticleRow, TrendingStory, View
 from newsreader.sanitize import clean_line, safe_url
 from newsreader.tui.bindings import bindings_for
 from newsreader.tui.host import (
@@ -254,7 +254,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
     def on_pick_list_selected(self, message: PickList.Selected) -> None:
         item = message.item
         if message.pick is self.trending:
-            self.open_article(item.lead_id, also=[m.id for m in item.members])
+            self.open_article(item.lead_id, story=item)
         elif message.pick is self.opinion:
             self.open_article(item.id)
         else:
@@ -264,8 +264,22 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self.apply_layout()
             self.article_view.focus()
 
-    def open_article(self, article_id: int, also: list[int] | None = None) -> None:
-        """Show an article and mark it read in the store at once (copies follow)."""
+    def story_of(self, article_id: int) -> TrendingStory | None:
+        """The trending story this article is a copy of, if any."""
+        return next(
+            (t for t in self.trending.items if any(m.id == article_id for m in t.members)), None
+        )
+
+    def copies_of(self, article_id: int, story: TrendingStory | None = None) -> list[ArticleRow]:
+        """The story's copies in other feeds (none when trending.read_copies is off)."""
+        if not self.host.read_copies:
+            return []
+        story = story or self.story_of(article_id)
+        return [m for m in story.members if m.id != article_id] if story else []
+
+    def open_article(self, article_id: int, story: TrendingStory | None = None) -> None:
+        """Show an article and mark it read in the store at once; with trending.read_copies
+        its copies in other feeds go too, said in a note that u undoes."""
         library = self.host.library
         if library is None:
             return
@@ -273,20 +287,25 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if article is None:
             return
         self.current_article_id = article_id
-        if also is None:
-            # One story, read once: its copies in other feeds (a trending cluster) go too.
-            story = next(
-                (t for t in self.trending.items if any(m.id == article_id for m in t.members)),
-                None,
-            )
-            also = [m.id for m in story.members if m.id != article_id] if story else []
+        story = story or self.story_of(article_id)
+        others = [m for m in story.members if m.id != article_id] if story else []
+        also_in = sorted({clean_line(m.feed_title) for m in others} - {""}, key=str.lower)
         if self.host.mark_read_on_open:
-            ids = [article_id, *also]
-            if not article.read or also:
+            copies = [m.id for m in self.copies_of(article_id, story) if not m.read]
+            ids = ([] if article.read else [article_id]) + copies
+            if ids:
                 library.set_read(ids, True)
                 article.read = True
                 self._reflect(ids, read=True)
-        self.article_view.show(article)
+            if copies:
+                self.undo_stack.append(ids)
+                n = len(copies)
+                self.notify(
+                    f"{n} cop{'y' if n == 1 else 'ies'} of this story marked read · u to undo",
+                    timeout=3,
+                    markup=False,
+                )
+        self.article_view.show(article, also_in=also_in)
         if self.single and not self.reading:
             self.reading = True
             self.apply_layout()
@@ -422,8 +441,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if row is None or library is None:
             return
         read = not row.read
-        library.set_read([row.id], read)
-        self._reflect([row.id], read=read)
+        # the story's copies in other feeds follow (as opening it read them)
+        ids = [row.id, *(m.id for m in self.copies_of(row.id))]
+        library.set_read(ids, read)
+        self._reflect(ids, read=read)
 
     def action_toggle_star(self) -> None:
         row = self._target()
@@ -575,7 +596,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
             return
         library = self.host.library
         if self.current_article_id == message.article_id and library is not None:
-            self.article_view.show(library.article(message.article_id))
+            self.article_view.show(
+                library.article(message.article_id), also_in=self.article_view.also_in
+            )
 
     # -- refresh -----------------------------------------------------------------------------
 

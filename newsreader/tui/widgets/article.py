@@ -29,8 +29,9 @@ def when(ts: float | None) -> str:
     return time.strftime("%d %b %Y %H:%M", time.localtime(ts))
 
 
-def article_text(article: Article) -> Text:
-    """The whole article as Text: header lines, a blank line, the rendered body, footnotes."""
+def article_text(article: Article, also_in: list[str] | None = None) -> Text:
+    """The whole article as Text: header lines, a blank line, the rendered body, footnotes.
+    also_in: the feeds that carry copies of the same story."""
     from newsreader.htmltext import render_html, to_rich_text
 
     text = Text(end="")
@@ -48,6 +49,9 @@ def article_text(article: Article) -> Text:
     if meta:
         text.append("\n")
         text.append(" · ".join(meta), "dim")
+    if also_in:
+        text.append("\n")
+        text.append("Also in: " + ", ".join(clean_line(f, 60) for f in also_in), "dim")
     tags = [clean_line(c, 60) for c in (article.categories or [])]
     tags = [t for t in tags if t]
     if tags:
@@ -84,15 +88,17 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.article: Article | None = None
+        self.also_in: list[str] = []
         self._text: Text | None = None
         self._lines: list[Text] = []
         self._wrapped_width = -1
         self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(400)
         self.placeholder = "Choose a story and press enter to read it here."
 
-    def show(self, article: Article | None) -> None:
+    def show(self, article: Article | None, also_in: list[str] | None = None) -> None:
         self.article = article
-        self._text = article_text(article) if article is not None else None
+        self.also_in = also_in or []
+        self._text = article_text(article, also_in) if article is not None else None
         self._wrapped_width = -1
         self._rewrap()
         self.scroll_to(y=0, animate=False, immediate=True)
