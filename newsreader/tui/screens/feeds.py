@@ -25,7 +25,8 @@ from newsreader.tui.host import Host
 from newsreader.tui.widgets.feeds import FeedItem, FeedKey, FeedList, feed_items
 
 HINT = (
-    "enter show · a add · d remove · e rename · A mark read · ! error · ✗ gone (410) · escape close"
+    "enter show · a add · d remove · e rename · A mark read · ? keys · "
+    "! error · ✗ gone (410) · escape close"
 )
 
 
@@ -113,17 +114,20 @@ class FeedsScreen(ModalScreen[FeedItem | None]):
         text = HINT
         if item and item.feed and item.feed.last_error:
             text = f"{'gone' if item.feed.gone else 'error'}: {item.feed.last_error}"
-        elif item and item.feed and (why := self._config_owned(item, "rename or remove")):
+        elif item and item.feed and (why := self._config_owned(item, "rename or remove", True)):
             text = f"{why}\n{HINT}"
         lines = [clean_line(line, 300) for line in text.split("\n")]
         self.query_one("#feeds-hint", Label).update(Content("\n".join(lines)))
 
-    def _config_owned(self, item: FeedItem, verb: str) -> str | None:
-        """Why a config.toml feed cannot be changed here (None: it can)."""
+    def _config_owned(self, item: FeedItem, verb: str, short: bool = False) -> str | None:
+        """Why a config.toml feed cannot be changed here (None: it can); short: the file's
+        name only (the hint line), else its whole path."""
         conf = self.host.feed_config(item.feed.url) if item.feed else None
         if conf is None or conf.source != "config":
             return None
-        where = f"{self.host.config_path}:{conf.line}" if conf.line else str(self.host.config_path)
+        path = self.host.config_path
+        where = path.name if short else str(path)
+        where = f"{where}:{conf.line}" if conf.line else where
         return f"{clean_line(item.label, 60)} is defined in {where}; edit config.toml to {verb} it"
 
     def action_help(self) -> None:
