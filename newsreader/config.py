@@ -62,6 +62,7 @@ class UISettings:
     theme: str = "textual-dark"
     layout: str = "auto"  # auto | wide | narrow
     mark_read_on_open: bool = True
+    browser: str = ""  # command for links, %u the URL ("" = the system's default browser)
 
 
 @dataclass(slots=True)
@@ -104,7 +105,12 @@ _SECTIONS: dict[str, tuple[type, dict[str, Any]]] = {
     "store": (StoreSettings, {"keep_days": int}),
     "ui": (
         UISettings,
-        {"theme": str, "layout": ("auto", "wide", "narrow"), "mark_read_on_open": bool},
+        {
+            "theme": str,
+            "layout": ("auto", "wide", "narrow"),
+            "mark_read_on_open": bool,
+            "browser": str,
+        },
     ),
 }
 _FEED_KEYS: dict[str, Any] = {

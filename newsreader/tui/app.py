@@ -10,12 +10,13 @@ Screens and widgets reach all of this only through `tui.host.Host`, which this c
 from __future__ import annotations
 
 import time
+import webbrowser
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from textual import events, on, work
-from textual.app import App
+from textual.app import App, SuspendNotSupported
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -25,6 +26,7 @@ from newsreader.model import FeedConfig, NewsreaderError, View
 from newsreader.sanitize import clean_line
 from newsreader.store import Store
 from newsreader.tui.bindings import bindings_for
+from newsreader.tui.browser import browser_argv, is_terminal_browser, launch, run_in_terminal
 from newsreader.tui.host import (
     FullTextFetched,
     Library,
@@ -42,6 +44,10 @@ if TYPE_CHECKING:
     from newsreader.fetch import FetchResult
     from newsreader.refresh import Progress
     from newsreader.runtime import Runtime
+
+
+# How long a graphical browser's launch is watched for a failure exit.
+BROWSER_WAIT = 10.0
 
 
 def _palette() -> type[Provider]:
@@ -208,6 +214,40 @@ class NewsApp(App[int]):
         from newsreader.tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen(self.live_keys()))
+
+    # -- links -------------------------------------------------------------------------------
+
+    def open_url(self, url: str, *, new_tab: bool = True) -> None:
+        """Open a link with ui.browser (or the system's browser); failures are one line."""
+        command = self.rt.settings.ui.browser.strip()
+        if not command:
+            # webbrowser runs the browser with an argument list, never through a shell.
+            webbrowser.open(url, new=2 if new_tab else 0)
+            return
+        try:
+            argv = browser_argv(command, url)
+        except ValueError as exc:
+            self._browser_failed(f"ui.browser: {exc}")
+            return
+        if not is_terminal_browser(argv):
+            self.run_browser(argv)
+            return
+        try:
+            with self.suspend():
+                failed = run_in_terminal(argv)
+        except SuspendNotSupported:
+            failed = f"cannot hand this terminal to {argv[0]}"
+        if failed:
+            self._browser_failed(failed)
+
+    def _browser_failed(self, why: str) -> None:
+        self.notify(clean_line(why, 200), severity="error", markup=False, timeout=6)
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def run_browser(self, argv: list[str]) -> None:
+        failed = launch(argv, BROWSER_WAIT)
+        if failed:
+            self.call_from_thread(self._browser_failed, failed)
 
     # -- the command palette's data ----------------------------------------------------------
 

@@ -863,3 +863,50 @@ async def test_read_copies_off_reads_only_the_opened_copy(home: Path) -> None:
     with rt.open_store() as store:
         rows = store.rows(members)
         assert sum(r.read for r in rows.values()) == 1
+
+
+BROWSER_SCRIPT = """\
+import json, sys
+print("browser chatter on stdout")
+print("and on stderr", file=sys.stderr)
+open(sys.argv[1], "w").write(json.dumps(sys.argv[2:]))
+sys.exit(int(sys.argv[2]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("command", "error"),
+    [
+        ("{python} {script} {out} 0 --new-tab %u", None),
+        ("{python} {script} {out} 3 %u", "exited with status 3"),
+        ("/nonexistent/browser %u", "browser /nonexistent/browser: not found"),
+        ("w3m %u", "cannot hand this terminal to w3m"),  # headless: no terminal to hand over
+        ("'unclosed %u", "ui.browser: No closing quotation"),
+    ],
+)
+async def test_links_open_with_the_configured_browser(
+    home: Path, httpserver: HTTPServer, command: str, error: str | None
+) -> None:
+    import json
+    import sys
+
+    script, out = home / "browser.py", home / "argv.json"
+    script.write_text(BROWSER_SCRIPT)
+    command = command.format(python=sys.executable, script=script, out=out)
+    rt = await filled(
+        home,
+        [(serve(httpserver, "rss20.xml"), {})],
+        extra=f"[ui]\nbrowser = {json.dumps(command)}\n",
+    )
+    app = NewsApp(rt)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        link = app.main.headlines.row(0).link
+        await pilot.press("o")
+        await settle(pilot)
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        if error is None:
+            assert errors == []
+            assert json.loads(out.read_text()) == ["0", "--new-tab", link]  # one argument
+        else:
+            assert len(errors) == 1 and error in errors[0], errors

@@ -10,7 +10,6 @@ rest, whose results arrive as `host` messages); widgets get plain `model` rows.
 from __future__ import annotations
 
 import time
-import webbrowser
 from collections.abc import Sequence
 
 from textual.app import ComposeResult
@@ -566,9 +565,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if url is None:
             self.notify("this story has no web link", timeout=2)
             return
-        # webbrowser runs the browser with an argument list, never through a shell.
-        webbrowser.open(url, new=2)
         self.notify(f"opening {url}", timeout=2, markup=False)
+        self.host.open_url(url)
 
     def action_copy_link(self) -> None:
         url = self._link()
