@@ -38,7 +38,7 @@ class _H(BaseHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
 
-    def do_GET(self) -> None:  # noqa: N802
+    def do_GET(self) -> None:
         body = FILES.get(self.path)
         if body is None:
             self.send_response(404)

@@ -226,7 +226,7 @@ def main() -> None:
         }
         from newsreader.config import Settings
         from newsreader.ranking import TrendingCache
-        from newsreader.ranking_store import trending_stories
+        from newsreader.ranking.stories import trending_stories
 
         settings, cache, now = Settings(), TrendingCache(), time.time()
         since = now - settings.trending.window_hours * 3600

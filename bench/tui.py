@@ -171,7 +171,7 @@ async def child_interact(runs: int) -> dict:
     async with app.run_test(size=(160, 48)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        h = app.headlines
+        h = app.main.headlines
         for n in range(runs):
             before = h.cursor
             key = "j" if n % 2 == 0 else "k"
@@ -185,14 +185,17 @@ async def child_interact(runs: int) -> dict:
                     app,
                     "enter",
                     lambda t=target: (
-                        app.article_view.article is not None and app.article_view.article.id == t
+                        app.main.article_view.article is not None
+                        and app.main.article_view.article.id == t
                     ),
                 )
             )
         for n in range(runs):
-            gen = app.generation
+            gen = app.main.generation
             out["switch"].append(
-                await roundtrip(app, "2" if n % 2 == 0 else "1", lambda g=gen: app.generation != g)
+                await roundtrip(
+                    app, "2" if n % 2 == 0 else "1", lambda g=gen: app.main.generation != g
+                )
             )
             await app.workers.wait_for_complete()
             await pilot.pause()
@@ -217,7 +220,7 @@ async def child_interact(runs: int) -> dict:
         refresh_s = time.perf_counter() - started
         await app.workers.wait_for_complete()
         await pilot.pause()
-        status = app.topbar.render().plain.strip()
+        status = app.main.topbar.render().plain.strip()
         errors = [n.message for n in app._notifications if n.severity != "information"]
         if errors:
             status += " | " + errors[-1][:300]

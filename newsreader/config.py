@@ -51,6 +51,7 @@ class TrendingSettings:
     half_life_hours: float = 12.0
     size: int = 10
     min_sources: int = 2
+    read_copies: bool = True  # opening a trending story marks its copies in other feeds read
 
 
 @dataclass(slots=True)
@@ -69,6 +70,7 @@ class UISettings:
     theme: str = "textual-dark"
     layout: str = "auto"  # auto | wide | narrow
     mark_read_on_open: bool = True
+    browser: str = ""  # command for links, %u the URL ("" = the system's default browser)
     player: str = ""  # command with %u; empty: the first of mpv, vlc, xdg-open on PATH
     images: str = "auto"  # auto | off
 
@@ -120,7 +122,13 @@ _SECTIONS: dict[str, tuple[type, dict[str, Any]]] = {
     ),
     "trending": (
         TrendingSettings,
-        {"window_hours": float, "half_life_hours": float, "size": int, "min_sources": int},
+        {
+            "window_hours": float,
+            "half_life_hours": float,
+            "size": int,
+            "min_sources": int,
+            "read_copies": bool,
+        },
     ),
     "opinion": (OpinionSettings, {"keywords": "list[str]", "size": int}),
     "store": (StoreSettings, {"keep_days": int}),
@@ -130,6 +138,7 @@ _SECTIONS: dict[str, tuple[type, dict[str, Any]]] = {
             "theme": str,
             "layout": ("auto", "wide", "narrow"),
             "mark_read_on_open": bool,
+            "browser": str,
             "player": str,
             "images": ("auto", "off"),
         },

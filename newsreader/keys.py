@@ -1,9 +1,18 @@
 """Every user-facing key binding, by id. The TUI builds its bindings from this table and
-config.toml's `[keys]` may rebind any id, so config validation lives with the core."""
+config.toml's `[keys]` may rebind any id, so config validation lives with the core.
+
+`target` names who owns the key, so each widget binds only its own:
+- "list": the focused pane (headline list, trending, opinion, feeds list, article), which
+  moves its cursor or scrolls;
+- "main": the main screen (views, marks, links, panes, refresh, search, feeds);
+- "app": the app, anywhere (help, quit).
+"""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Literal, NamedTuple
+
+Target = Literal["list", "main", "app"]
 
 
 class KeySpec(NamedTuple):
@@ -12,16 +21,17 @@ class KeySpec(NamedTuple):
     action: str
     description: str
     show: bool = False  # shown in the footer
+    target: Target = "main"
 
 
 KEYS: tuple[KeySpec, ...] = (
-    KeySpec("down", "j,down", "cursor_down", "Next story"),
-    KeySpec("up", "k,up", "cursor_up", "Previous story"),
-    KeySpec("top", "g,home", "cursor_top", "First story"),
-    KeySpec("bottom", "G,end", "cursor_bottom", "Last story"),
-    KeySpec("page_down", "pagedown", "page_down", "Page down"),
-    KeySpec("page_up", "pageup", "page_up", "Page up"),
-    KeySpec("open", "enter", "open", "Open", True),
+    KeySpec("down", "j,down", "cursor_down", "Next story", target="list"),
+    KeySpec("up", "k,up", "cursor_up", "Previous story", target="list"),
+    KeySpec("top", "g,home", "cursor_top", "First story", target="list"),
+    KeySpec("bottom", "G,end", "cursor_bottom", "Last story", target="list"),
+    KeySpec("page_down", "pagedown", "page_down", "Page down", target="list"),
+    KeySpec("page_up", "pageup", "page_up", "Page up", target="list"),
+    KeySpec("open", "enter", "select", "Open", True, target="list"),
     KeySpec("next_pane", "tab", "next_pane", "Next pane"),
     KeySpec("prev_pane", "shift+tab", "prev_pane", "Previous pane"),
     KeySpec("page_article", "space", "page_article", "Page article / next unread"),
@@ -43,8 +53,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("copy_link", "y", "copy_link", "Copy link"),
     KeySpec("full_text", "F", "full_text", "Fetch full text"),
     KeySpec("trending", "t", "focus_trending", "Trending"),
-    KeySpec("help", "question_mark", "help", "Help", True),
-    KeySpec("quit", "q", "quit", "Quit", True),
+    KeySpec("help", "question_mark", "help", "Help", True, target="app"),
+    KeySpec("quit", "q", "quit", "Quit", True, target="app"),
 )
 
 KEY_IDS: frozenset[str] = frozenset(k.id for k in KEYS)

@@ -5,17 +5,22 @@ title as markup); help lines are markup in Textual, so they are escaped."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.content import Content
 from textual.markup import escape
 
-from newsreader.keys import KEYS
+from newsreader.keys import KEYS, KeySpec
 from newsreader.sanitize import clean_line
 
+if TYPE_CHECKING:
+    from newsreader.tui.app import NewsApp
 
-def _highlight(matcher, text: str) -> Content:
+
+def _highlight(matcher: Matcher, text: str) -> Content:
     content = Content(text)
     score, offsets = matcher.fuzzy_search.match(matcher.query, text)
     if score:
@@ -25,29 +30,46 @@ def _highlight(matcher, text: str) -> Content:
     return content
 
 
+async def _run_key(app: NewsApp, spec: KeySpec) -> None:
+    """Run a key's action where the key would: the app, the main screen or its focused pane."""
+    main = app.main
+    if spec.target == "app":
+        await app.run_action(spec.action)
+    elif spec.target == "main":
+        await app.run_action(spec.action, main)
+    else:
+        await app.run_action(spec.action, main.focused or main.headlines)
+
+
 class NewsCommands(Provider):
-    def _commands(self) -> list[tuple[str, object, str]]:
+    @property
+    def news(self) -> NewsApp:
+        from newsreader.tui.app import NewsApp
+
         app = self.app
-        out: list[tuple[str, object, str]] = []
+        assert isinstance(app, NewsApp)
+        return app
+
+    def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        app = self.news
+        out: list[tuple[str, Callable[[], object], str]] = []
         keys = {k[2]: k[0] for k in app.live_keys()}
         for spec in KEYS:
             out.append(
-                (
-                    spec.description,
-                    partial(app.run_action, spec.action),
-                    escape(f"key: {keys[spec.id]}"),
-                )
+                (spec.description, partial(_run_key, app, spec), escape(f"key: {keys[spec.id]}"))
             )
         for url, title in app.feed_titles():
             out.append(
                 (
                     f"jump to feed: {clean_line(title, 100)}",
-                    partial(app.show_feed, url),
+                    partial(app.main.show_feed, url),
                     escape(clean_line(url)),
                 )
             )
         for tag in app.tag_names():
-            out.append((f"jump to tag: {clean_line(tag, 100)}", partial(app.show_tag, tag), "tag"))
+            out.append(
+                (f"jump to tag: {clean_line(tag, 100)}", partial(app.main.show_tag, tag), "tag")
+            )
         return out
 
     async def discover(self) -> Hits:

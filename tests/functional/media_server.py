@@ -49,7 +49,7 @@ class MediaServer:
             def log_message(self, *args: object) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 server.requests.append(
                     Request(self.path, {k.lower(): v for k, v in self.headers.items()})
                 )

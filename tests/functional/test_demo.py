@@ -2,54 +2,47 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
 
-from textual.widget import Widget
+from textual.pilot import Pilot
 
 from newsreader.demo_run import prepare_demo
 from newsreader.tui.app import NewsApp
+from tests.functional.pilot import pane_text, run, settle
 
 NOW = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)
-
-
-def pane_text(widget: Widget) -> str:
-    return "\n".join(widget.render_line(y).text for y in range(widget.size.height))
 
 
 def test_demo_fills_all_four_panes_and_leaves_user_data_alone(home: Path, tmp_path: Path) -> None:
     rt = prepare_demo(tmp_path / "demo", NOW)  # runs its own refresh loop: not inside one
     assert rt.config_path == tmp_path / "demo" / "config.toml"
     assert len(rt.feeds) == 12
-    asyncio.run(_check_panes(NewsApp(rt, clock=lambda: NOW.timestamp(), refresh_on_start=False)))
+    run(NewsApp(rt, clock=lambda: NOW.timestamp(), refresh_on_start=False), _check_panes)
     # The user's own config and data folders were never created or touched.
     assert not (home / "data").exists()
     assert list((home / "config").iterdir()) == []
 
 
-async def _check_panes(app: NewsApp) -> None:
-    async with app.run_test(size=(160, 48)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        headlines = pane_text(app.query_one("#headlines"))
-        trending = pane_text(app.query_one("#trending"))
-        opinion = pane_text(app.query_one("#opinion"))
-        assert "Coastguard rescues" in headlines and "●" in headlines
-        assert "Harbour engineers cheer" in trending and "5" in trending  # five outlets
-        assert "The Long T" in opinion
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        article = pane_text(app.query_one("#article"))
-        first_title = headlines.splitlines()[0][2:25].strip("… ")
-        assert first_title and first_title in article
+async def _check_panes(pilot: Pilot[int]) -> None:
+    app = pilot.app
+    headlines = pane_text(app.query_one("#headlines"))
+    trending = pane_text(app.query_one("#trending"))
+    opinion = pane_text(app.query_one("#opinion"))
+    assert "Coastguard rescues" in headlines and "●" in headlines
+    assert "Harbour engineers cheer" in trending and "5" in trending  # five outlets
+    assert "The Long T" in opinion
+    await pilot.press("enter")
+    await settle(pilot)
+    article = pane_text(app.query_one("#article"))
+    first_title = headlines.splitlines()[0][2:25].strip("… ")
+    assert first_title and first_title in article
 
 
 def test_reading_one_copy_of_a_story_reads_its_copies_in_other_feeds(
     home: Path, tmp_path: Path
 ) -> None:
-    from newsreader.ranking_store import trending_stories
+    from newsreader.ranking.stories import trending_stories
 
     rt = prepare_demo(tmp_path / "demo", NOW)
     with rt.open_store() as store:
@@ -58,14 +51,11 @@ def test_reading_one_copy_of_a_story_reads_its_copies_in_other_feeds(
         member = story.members[-1]  # an older copy, opened from the headline list
     app = NewsApp(rt, clock=lambda: NOW.timestamp(), refresh_on_start=False)
 
-    async def session() -> None:
-        async with app.run_test(size=(160, 48)) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            app.open_article(member.id)
-            await pilot.pause()
+    async def open_member(pilot: Pilot[int]) -> None:
+        app.main.open_article(member.id)
+        await pilot.pause()
 
-    asyncio.run(session())
+    run(app, open_member)
     with rt.open_store() as store:
         rows = store.rows([m.id for m in story.members])
         assert all(row.read for row in rows.values())
@@ -92,12 +82,10 @@ def test_first_run_writes_the_commented_config_and_welcomes(home: Path) -> None:
     assert rt.first_run and config.read_bytes() == EXAMPLE_CONFIG.read_bytes()
     app = NewsApp(rt, refresh_on_start=False)
 
-    async def session() -> list[str]:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
-            return [n.message for n in app._notifications]
+    async def notifications(pilot: Pilot[int]) -> list[str]:
+        return [n.message for n in app._notifications]
 
-    messages = asyncio.run(session())
+    messages = run(app, notifications, size=(120, 40))
     welcome = [m for m in messages if m.startswith("Welcome to newsreader")]
     assert len(welcome) == 1
     assert str(config) in welcome[0] and "--demo" in welcome[0] and "import" in welcome[0]

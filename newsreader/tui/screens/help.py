@@ -17,10 +17,15 @@ class HelpScreen(ModalScreen[None]):
         Binding("k,up", "scroll(-1)", show=False),
     ]
 
-    def __init__(self, rows: list[tuple[str, str, str]]) -> None:
+    def __init__(
+        self,
+        rows: list[tuple[str, str, str]],
+        title: str = "Keys · rebind any id under [keys] in config.toml",
+    ) -> None:
         """rows: (keys as the user types them, description, binding id)."""
         super().__init__(classes="dialog")
         self.rows = rows
+        self.title_text = title
 
     def compose(self) -> ComposeResult:
         key_w = max((len(k) for k, _, _ in self.rows), default=4) + 2
@@ -39,9 +44,7 @@ class HelpScreen(ModalScreen[None]):
                 )
             )
         with Vertical(classes="dialog-box help-box"):
-            yield Label(
-                Content("Keys · rebind any id under [keys] in config.toml"), classes="dialog-title"
-            )
+            yield Label(Content(self.title_text), classes="dialog-title")
             with VerticalScroll(id="help-scroll"):
                 yield Static(Content("\n").join(lines), id="help-table")
             yield Label(

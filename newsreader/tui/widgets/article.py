@@ -19,6 +19,7 @@ from textual.strip import Strip
 
 from newsreader.model import Article
 from newsreader.sanitize import clean_line, safe_url
+from newsreader.tui.bindings import bindings_for
 
 
 def when(ts: float | None) -> str:
@@ -28,8 +29,9 @@ def when(ts: float | None) -> str:
     return time.strftime("%d %b %Y %H:%M", time.localtime(ts))
 
 
-def article_text(article: Article) -> Text:
-    """The whole article as Text: header lines, a blank line, the rendered body, footnotes."""
+def article_text(article: Article, also_in: list[str] | None = None) -> Text:
+    """The whole article as Text: header lines, a blank line, the rendered body, footnotes.
+    also_in: the feeds that carry copies of the same story."""
     from newsreader.htmltext import render_html, to_rich_text
 
     text = Text(end="")
@@ -47,6 +49,9 @@ def article_text(article: Article) -> Text:
     if meta:
         text.append("\n")
         text.append(" · ".join(meta), "dim")
+    if also_in:
+        text.append("\n")
+        text.append("Also in: " + ", ".join(clean_line(f, 60) for f in also_in), "dim")
     tags = [clean_line(c, 60) for c in (article.categories or [])]
     tags = [t for t in tags if t]
     if tags:
@@ -71,20 +76,29 @@ def article_text(article: Article) -> Text:
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     """Scrollable article text; `show(article)` replaces it."""
 
+    DEFAULT_CSS = """
+    ArticleView {
+        overflow-x: hidden;
+    }
+    """
+    BINDINGS = bindings_for("list", without=("open",))
+
     COMPONENT_CLASSES = {"article--placeholder"}
 
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(name=name, id=id)
         self.article: Article | None = None
+        self.also_in: list[str] = []
         self._text: Text | None = None
         self._lines: list[Text] = []
         self._wrapped_width = -1
         self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(400)
         self.placeholder = "Choose a story and press enter to read it here."
 
-    def show(self, article: Article | None) -> None:
+    def show(self, article: Article | None, also_in: list[str] | None = None) -> None:
         self.article = article
-        self._text = article_text(article) if article is not None else None
+        self.also_in = also_in or []
+        self._text = article_text(article, also_in) if article is not None else None
         self._wrapped_width = -1
         self._rewrap()
         self.scroll_to(y=0, animate=False, immediate=True)
@@ -99,8 +113,14 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
 
+    def wrap_width(self) -> int:
+        """Text width: the pane less a space each side and the scrollbar's column, kept free
+        whether or not the scrollbar shows (it appears only once the text is wrapped)."""
+        scrollbar = self.styles.scrollbar_size_vertical
+        return max(1, self.content_region.width - scrollbar - 2)
+
     def _rewrap(self) -> None:
-        width = max(1, self.scrollable_content_region.width - 1)
+        width = self.wrap_width()
         if width == self._wrapped_width:
             return
         self._wrapped_width = width
@@ -118,23 +138,23 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         super().notify_style_update()
         self._strips.clear()
 
-    # scrolling actions, dispatched by the app when this pane has focus
-    def cursor_down(self) -> None:
+    # scrolling: the same keys (ids) as the lists' cursor moves, bound here from KEYS
+    def action_cursor_down(self) -> None:
         self.scroll_to(y=self.scroll_y + 1, animate=False)
 
-    def cursor_up(self) -> None:
+    def action_cursor_up(self) -> None:
         self.scroll_to(y=self.scroll_y - 1, animate=False)
 
-    def cursor_top(self) -> None:
+    def action_cursor_top(self) -> None:
         self.scroll_to(y=0, animate=False)
 
-    def cursor_bottom(self) -> None:
+    def action_cursor_bottom(self) -> None:
         self.scroll_to(y=self.max_scroll_y, animate=False)
 
-    def page_down(self) -> None:
+    def action_page_down(self) -> None:
         self.scroll_to(y=self.scroll_y + max(1, self.size.height - 2), animate=False)
 
-    def page_up(self) -> None:
+    def action_page_up(self) -> None:
         self.scroll_to(y=self.scroll_y - max(1, self.size.height - 2), animate=False)
 
     @property

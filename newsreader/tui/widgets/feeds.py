@@ -12,6 +12,8 @@ from newsreader.sanitize import clean_line
 from newsreader.tui.widgets.headlines import fit
 from newsreader.tui.widgets.picklist import PickList
 
+FeedKey = tuple[str, str | None, int | None]
+
 
 @dataclass(slots=True)
 class FeedItem:
@@ -23,7 +25,7 @@ class FeedItem:
     indent: int = 0
 
     @property
-    def key(self) -> tuple[str, str | None, int | None]:
+    def key(self) -> FeedKey:
         return (self.kind, self.tag, self.feed.id if self.feed else None)
 
     @property
@@ -60,7 +62,7 @@ class FeedList(PickList[FeedItem]):
     def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
         super().__init__(empty="No feeds yet: press a to add one.", name=name, id=id)
 
-    def selectable(self, item: FeedItem) -> bool:
+    def selectable_item(self, item: FeedItem) -> bool:
         return not (item.kind == "tag" and item.tag is None)
 
     def render_item(self, index: int, item: FeedItem, width: int, base: Style) -> list[Segment]:

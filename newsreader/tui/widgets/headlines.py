@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from newsreader.model import ArticleRow
 from newsreader.sanitize import clean_line
+from newsreader.tui.widgets.cursorlist import CursorList
 
 RowLoader = Callable[[Sequence[int]], dict[int, ArticleRow]]
 
@@ -56,20 +57,20 @@ def fit(text: str, width: int) -> str:
     return set_cell_size(text, width)
 
 
-class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
-    """One line per story: unread dot, star, title, feed, age. Keys come from the app."""
+class HeadlineList(CursorList):
+    """One line per story: unread dot, star, title, feed, age."""
 
     COMPONENT_CLASSES = {
         "headlines--unread",
         "headlines--read",
         "headlines--feed",
         "headlines--age",
-        "headlines--cursor",
-        "headlines--cursor-blur",
         "headlines--star",
         "headlines--dot",
-        "headlines--empty",
     }
+
+    empty_line = 1
+    click_selects = False  # a click moves, a double click opens
 
     @dataclass
     class Highlighted(Message):
@@ -96,15 +97,18 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         self.loader = loader
         self.clock = clock
         self.ids: list[int] = []
-        self.cursor = 0
         self.empty_text = "No stories here yet. Press r to refresh, f to add feeds."
         self._rows: LRUCache[int, ArticleRow] = LRUCache(2000)
-        self._strips: LRUCache[tuple, Strip] = LRUCache(1000)
+        self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1000)
         self.loaded = False  # set_ids has run once
         self.painted = False  # set once the loaded list (stories or "none") has been drawn
         self.on_first_paint: Callable[[], None] | None = None
 
     # -- data --------------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self.ids)
 
     @property
     def current_id(self) -> int | None:
@@ -120,20 +124,20 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         old_offset = self.cursor - int(self.scroll_y)
         self.ids = ids
         self._strips.clear()
+        cursor = 0
         if keep and old_id is not None:
             try:
-                self.cursor = ids.index(old_id)
+                cursor = ids.index(old_id)
             except ValueError:
-                self.cursor = min(self.cursor, max(0, len(ids) - 1))
-        else:
-            self.cursor = 0
+                cursor = self.cursor
+        self.set_reactive(HeadlineList.cursor, self.validate_cursor(cursor))
         self.virtual_size = Size(self.scrollable_content_region.width, len(ids))
         if keep and old_id is not None:
             self.scroll_to(y=max(0, self.cursor - old_offset), animate=False, immediate=True)
         else:
             self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
-        self.post_message(self.Highlighted(self.current_id))
+        self.highlighted()
 
     def forget(self, ids: Sequence[int] | None = None) -> None:
         """Drop cached rows (all, or some) so they are read again from the store."""
@@ -176,56 +180,6 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
         for article_id, row in self.loader(wanted).items():
             self._rows[article_id] = row
 
-    # -- cursor ------------------------------------------------------------------------------
-
-    def move_to(self, index: int) -> None:
-        if not self.ids:
-            return
-        index = max(0, min(index, len(self.ids) - 1))
-        if index == self.cursor:
-            return
-        old = self.cursor
-        self.cursor = index
-        self._refresh_index(old)
-        self._refresh_index(index)
-        self.scroll_to_cursor()
-        self.post_message(self.Highlighted(self.current_id))
-
-    def scroll_to_cursor(self) -> None:
-        top = int(self.scroll_y)
-        height = max(1, self.scrollable_content_region.height)
-        if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
-        elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
-
-    def _refresh_index(self, index: int) -> None:
-        y = index - int(self.scroll_y)
-        if 0 <= y < self.size.height:
-            self.refresh_line(y)
-
-    def cursor_down(self) -> None:
-        self.move_to(self.cursor + 1)
-
-    def cursor_up(self) -> None:
-        self.move_to(self.cursor - 1)
-
-    def cursor_top(self) -> None:
-        self.move_to(0)
-
-    def cursor_bottom(self) -> None:
-        self.move_to(len(self.ids) - 1)
-
-    def page_down(self) -> None:
-        self.move_to(self.cursor + max(1, self.scrollable_content_region.height - 1))
-
-    def page_up(self) -> None:
-        self.move_to(self.cursor - max(1, self.scrollable_content_region.height - 1))
-
-    def select(self) -> None:
-        if self.current_id is not None:
-            self.post_message(self.Selected(self.current_id))
-
     def find_unread(self, start: int, step: int) -> int | None:
         """Index of the nearest unread story from start (exclusive) in direction step."""
         index = start + step
@@ -238,8 +192,8 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
             )
             missing = [i for i in chunk if i not in self._rows]
             if missing and self.loader is not None:
-                for article_id, row in self.loader(missing).items():
-                    self._rows[article_id] = row
+                for article_id, loaded in self.loader(missing).items():
+                    self._rows[article_id] = loaded
             for _ in range(len(chunk)):
                 row = self._rows.get(self.ids[index])
                 if row is not None and not row.read:
@@ -247,76 +201,63 @@ class HeadlineList(ScrollView, can_focus=True, inherit_bindings=False):
                 index += step
         return None
 
-    # -- events ------------------------------------------------------------------------------
+    # -- cursor list hooks -------------------------------------------------------------------
 
-    def on_click(self, event) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None:
-            return
-        index = int(self.scroll_y) + offset.y
-        if 0 <= index < len(self.ids):
-            self.move_to(index)
-            if event.chain >= 2:
-                self.select()
+    def highlighted(self) -> None:
+        self.post_message(self.Highlighted(self.current_id))
+
+    def selected(self) -> None:
+        if self.current_id is not None:
+            self.post_message(self.Selected(self.current_id))
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, len(self.ids))
+        super().on_resize()
         self._strips.clear()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._strips.clear()
 
-    def _on_focus(self, event) -> None:
+    def _on_focus(self, event: events.Focus) -> None:
+        self._strips.clear()
         super()._on_focus(event)
-        self._strips.clear()
-        self.refresh()
 
-    def _on_blur(self, event) -> None:
-        super()._on_blur(event)
+    def _on_blur(self, event: events.Blur) -> None:
         self._strips.clear()
-        self.refresh()
+        super()._on_blur(event)
 
     # -- drawing -----------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
-        index = int(self.scroll_y) + y
-        base = self.rich_style
         if self.loaded and not self.painted:
             self.painted = True
             if self.on_first_paint is not None:
                 self.on_first_paint()
-        if not self.ids:
-            if y == 1:
-                style = base + self.get_component_rich_style("headlines--empty")
-                return Strip([Segment(fit(" " + self.empty_text, width), style)], width)
-            return Strip.blank(width, base)
+        return super().render_line(y)
+
+    def render_row(self, index: int, width: int, selected: bool, base: Style) -> Strip:
         row = self.row(index)
         if row is None:
-            return Strip.blank(width, base)
-        selected = index == self.cursor
-        key = (row.id, width, selected, self.has_focus, row.read, row.starred)
+            return Strip.blank(width, self.rich_style)
+        key = (row.id, width, row.read, row.starred)
         strip = self._strips.get(key)
         if strip is None:
-            strip = self._render_row(row, width, selected, base)
+            strip = self._render_row(row, width, base)
             self._strips[key] = strip
         return strip
 
-    def _render_row(self, row: ArticleRow, width: int, selected: bool, base: Style) -> Strip:
+    def _render_row(self, row: ArticleRow, width: int, base: Style) -> Strip:
         style = self.get_component_rich_style
-        if selected:
-            cursor = style("headlines--cursor" if self.has_focus else "headlines--cursor-blur")
-            base = base + cursor
         text_style = base + style("headlines--read" if row.read else "headlines--unread")
         feed_w = 0 if width < 40 else max(8, min(18, width // 5))
         age_w = 4
-        title_w = width - 2 - age_w - (feed_w + 1 if feed_w else 0)
+        title_w = width - 3 - age_w - (feed_w + 1 if feed_w else 0)
         dot = "●" if not row.read else " "
         star = "★" if row.starred else " "
         segments = [
             Segment(dot, base + style("headlines--dot")),
             Segment(star, base + style("headlines--star")),
+            Segment(" ", base),
             Segment(fit(clean_line(row.title) or "(untitled)", max(0, title_w)), text_style),
         ]
         if feed_w:

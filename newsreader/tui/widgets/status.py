@@ -68,13 +68,23 @@ class StatusBar(Static):
         self._draw()
 
     def _draw(self) -> None:
-        parts: list[Content | tuple[str, str] | str] = [" "]
-        for key, description in self.hints:
-            parts.append((key, "bold $accent"))
-            parts.append(f" {description}  ")
-        left = Content.assemble(*parts)
         right = Content.assemble((self.state + " ", "bold $error" if self.alert else ""))
         width = self.size.width or 80
-        if left.cell_length + right.cell_length + 1 > width:
-            left = left.truncate(max(0, width - right.cell_length - 1), ellipsis=True)
+        room = width - right.cell_length - 1
+        # Whole hints only, as many as fit, and always the help hint last (it lists the rest).
+        hints = [h for h in self.hints if h[1] != "help"]
+        last = [h for h in self.hints if h[1] == "help"]
+        while hints and _hints(hints + last).cell_length > room:
+            hints.pop()
+        left = _hints(hints + last)
+        if left.cell_length > room:
+            left = left.truncate(max(0, room), ellipsis=True)
         self.update(_spread(left, right, width))
+
+
+def _hints(hints: list[tuple[str, str]]) -> Content:
+    parts: list[Content | tuple[str, str] | str] = [" "]
+    for key, description in hints:
+        parts.append((key, "bold $accent"))
+        parts.append(f" {description}  ")
+    return Content.assemble(*parts).rstrip()

@@ -1,0 +1,111 @@
+"""What the main screen may ask of the app, and what the app's workers send it back.
+
+Screens and widgets never import the store, the fetcher, refresh or the runtime: the App
+owns those and hands the screen this narrow surface (checked by mypy where the App builds
+its MainScreen). Only `model` types cross it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from textual.message import Message
+
+from newsreader.model import Article, ArticleRow, FeedConfig, FeedRow, TrendingStory, View
+
+
+class Library(Protocol):
+    """The store calls the main screen makes on the UI thread (quick reads, one-row writes)."""
+
+    def page(
+        self, view: View, after: tuple[float, int] | None = None, limit: int = 100
+    ) -> list[ArticleRow]: ...
+    def rows(self, ids: Sequence[int]) -> dict[int, ArticleRow]: ...
+    def article(self, article_id: int) -> Article | None: ...
+    def total_unread(self) -> int: ...
+    def set_read(self, ids: Iterable[int], read: bool = True) -> int: ...
+    def set_starred(self, ids: Iterable[int], starred: bool = True) -> int: ...
+    def mark_view_read(self, view: View) -> list[int]: ...
+    def feeds(self, urls: Iterable[str] | None = None, *, counts: bool = True) -> list[FeedRow]: ...
+    def feed_id(self, url: str) -> int | None: ...
+    def tag_counts(self) -> dict[str, int]: ...
+
+
+class Host(Protocol):
+    """The App, as the main screen sees it."""
+
+    clock: Callable[[], float]
+    first_paint_at: float | None
+
+    @property
+    def library(self) -> Library | None: ...
+    @property
+    def subscriptions(self) -> list[FeedConfig]: ...
+    @property
+    def layout(self) -> str: ...
+    @property
+    def mark_read_on_open(self) -> bool: ...
+    @property
+    def read_copies(self) -> bool: ...
+    @property
+    def config_path(self) -> Path: ...
+
+    def main_ready(self) -> None: ...
+    def fetch_ids(self, view: View, generation: int) -> object: ...
+    def reload_sidebar(self) -> object: ...
+    def start_refresh(self, force: bool = False, urls: list[str] | None = None) -> None: ...
+    def fetch_full_text(self, article_id: int, url: str) -> object: ...
+    def subscribe(self, feed: FeedConfig) -> Awaitable[tuple[FeedConfig, int]]: ...
+    def remove_feed(self, url: str) -> None: ...
+    def rename_feed(self, url: str, title: str) -> None: ...
+    def feed_config(self, url: str) -> FeedConfig | None: ...
+    def open_url(self, url: str, *, new_tab: bool = True) -> None: ...
+    def live_keys(self) -> list[tuple[str, str, str]]: ...
+    def hint_keys(self) -> list[tuple[str, str]]: ...
+
+
+# -- what the app's workers report (posted to the main screen) ----------------------------------
+
+
+class WorkerReport(Message, bubble=False):
+    """A worker's result, for the main screen alone."""
+
+
+@dataclass
+class ViewLoaded(WorkerReport, bubble=False):
+    """A view's full id list was read (generation says which load it answers)."""
+
+    generation: int
+    ids: list[int]
+    unread: int
+
+
+@dataclass
+class SidebarLoaded(WorkerReport, bubble=False):
+    trending: list[TrendingStory]
+    opinion: list[ArticleRow]
+
+
+@dataclass
+class RefreshProgressed(WorkerReport, bubble=False):
+    done: int
+    total: int
+    errors: int
+    new_stories: bool  # the feed just finished brought new stories
+
+
+@dataclass
+class RefreshFinished(WorkerReport, bubble=False):
+    new: int
+    offline: str | None = None
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (feed title, error)
+    failed: str | None = None  # the refresh itself crashed: why
+
+
+@dataclass
+class FullTextFetched(WorkerReport, bubble=False):
+    article_id: int
+    failed: str | None = None  # why there is no full text (one line)
