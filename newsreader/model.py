@@ -38,7 +38,7 @@ class Enclosure:
 
 @dataclass(slots=True)
 class ParsedArticle:
-    """One item as parse.py normalises it: text already cleaned, link absolute http(s) or None,
+    """One item as newsreader.parse normalises it: text already cleaned, link absolute http(s) or None,
     datetimes timezone-aware UTC (never after the fetch time)."""
 
     title: str

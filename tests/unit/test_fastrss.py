@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from newsreader.demo import DEMO_DIR
-from newsreader.fastrss import parse_rss
 from newsreader.model import FeedError
 from newsreader.parse import parse_feed
+from newsreader.parse.fastrss import parse_rss
 from tests.conftest import FIXTURES
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))

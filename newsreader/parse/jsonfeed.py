@@ -12,7 +12,8 @@ import json
 from datetime import datetime
 
 from newsreader.model import Enclosure, ParsedArticle, ParsedFeed
-from newsreader.parse import (
+from newsreader.parse.dates import norm_datetime, parse_date
+from newsreader.parse.fields import (
     MAX_HTML_CHARS,
     MAX_ITEMS,
     ParseError,
@@ -22,8 +23,6 @@ from newsreader.parse import (
     derive_title,
     fix_links,
     is_empty,
-    norm_datetime,
-    parse_date,
     parse_length,
     text_to_html,
 )

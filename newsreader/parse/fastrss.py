@@ -3,7 +3,7 @@
 feedparser handles every dialect and every mistake, at ~5-10 ms for a 30-item feed; a large
 refresh spends most of its CPU there. For a well-formed RSS 2.0 document that uses only the
 common elements, ElementTree (C expat) reads the same values in a fraction of that time.
-This module builds the same entry dictionaries feedparser would, which parse.py normalises
+This module builds the same entry dictionaries feedparser would, which feed.py normalises
 with the very same code; anything unusual (an unknown element, xml:base, markup in a title,
 a date email.utils cannot read, nested markup) returns None and feedparser takes over.
 tests/unit/test_fastrss.py checks the two paths agree on every fixture feed.
@@ -169,7 +169,10 @@ def _item(item: ET.Element, url: str) -> dict[str, Any]:
         elif tag == "enclosure":
             if el.get("url") is None or len(el):
                 raise _Bail
-            link = {"rel": "enclosure", "href": urljoin(url, el.get("url", "").strip())}
+            link: dict[str, Any] = {
+                "rel": "enclosure",
+                "href": urljoin(url, el.get("url", "").strip()),
+            }
             if el.get("type"):
                 link["type"] = el.get("type")
             if el.get("length"):

@@ -1,0 +1,179 @@
+"""Field cleaning shared by every parse path: links made absolute and http(s) only, HTML kept
+as HTML but without scripts or control characters, titles given as HTML made plain text,
+categories, lengths; plus the limits and the error all paths share."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import urljoin
+
+from newsreader.model import FeedError, ParsedArticle
+from newsreader.sanitize import clean_line, clean_text, has_control, safe_url
+
+MAX_ITEMS = 5000  # more than any real feed; keeps a hostile one from filling the store
+MAX_HTML_CHARS = 1_000_000  # per summary/content field
+MAX_CATEGORIES = 50
+DERIVED_TITLE_CHARS = 120
+UNTITLED = "(untitled)"
+
+
+class ParseError(FeedError):
+    """The bytes are not a feed we can read."""
+
+
+def absolute_url(link: object, base: str | None) -> str | None:
+    """link resolved against base; only http(s) survives (other schemes give None)."""
+    if not isinstance(link, str):
+        return None
+    link = link.strip()
+    if not link:
+        return None
+    if base:
+        try:
+            link = urljoin(base, link)
+        except ValueError:  # e.g. "http://[::1" (bad IPv6 literal)
+            return None
+    # Feeds do put raw spaces in paths; percent-encode them rather than lose the link.
+    return safe_url(clean_line(link, limit=4000).replace(" ", "%20"))
+
+
+_TAG = re.compile(r"<[^>]*>")
+_BAD_CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|(\d{1,10}));?")
+
+
+def html_to_line(markup: str, limit: int = 1000) -> str:
+    """Plain one-line text from an HTML fragment (for titles given as HTML)."""
+    return clean_line(html.unescape(_TAG.sub(" ", markup)), limit=limit)
+
+
+def clean_html(markup: object) -> str | None:
+    """HTML kept as HTML, without control characters, even as numeric character references."""
+    if not isinstance(markup, str):
+        return None
+    if len(markup) > MAX_HTML_CHARS:
+        markup = markup[:MAX_HTML_CHARS]
+    if "&#" in markup:
+        # As raw characters, an escape written as "&#27;[31m" is removed whole by clean_text.
+        markup = _BAD_CHARREF.sub(_fix_html_charref, markup)
+    markup = clean_text(markup).strip()
+    return markup or None
+
+
+_ACTIVE = re.compile(r"<(script|style|iframe|object|embed|form)\b.*?(?:</\1\s*>|$)", re.I | re.S)
+_EVENT_ATTR = re.compile(r"""\s on[a-z]{2,30}\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)""", re.I | re.X)
+_LINK_ATTR = re.compile(
+    r"""(\s(?:href|src|cite|poster|longdesc|background)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""",
+    re.I,
+)
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.I)
+_SAFE_SCHEMES = frozenset(("http", "https", "mailto"))
+_URL_JUNK = re.compile(r"[\x00-\x20\x7f]+")
+
+
+def fix_links(markup: str, base: str | None) -> str:
+    """Make content HTML safe to keep and its links absolute: scripts, styles, frames and
+    event handlers go, links with a scheme other than http(s)/mailto go, and relative links
+    are resolved against the entry's base (xml:base or the feed URL)."""
+    lowered = markup.lower()
+    if "<" not in markup:
+        return markup
+    if any(
+        tag in lowered for tag in ("<script", "<style", "<iframe", "<object", "<embed", "<form")
+    ):
+        markup = _ACTIVE.sub("", markup)
+    if " on" in lowered:
+        markup = _EVENT_ATTR.sub("", markup)
+    if "href" not in lowered and "src" not in lowered and "cite" not in lowered:
+        return markup
+
+    def repl(m: re.Match[str]) -> str:
+        raw = m[2]
+        value = html.unescape(raw[1:-1] if raw[:1] in "\"'" else raw)
+        # Browsers ignore whitespace and controls inside a scheme ("java\tscript:").
+        compact = _URL_JUNK.sub("", value)
+        scheme = _SCHEME.match(compact)
+        if scheme:
+            if scheme[1].lower() not in _SAFE_SCHEMES:
+                return ""
+            return m[1] + '"' + html.escape(compact, quote=True) + '"'
+        if base and compact and not compact.startswith("#"):
+            try:
+                absolute = urljoin(base, value.strip())
+            except ValueError:
+                return ""
+            return m[1] + '"' + html.escape(absolute, quote=True) + '"'
+        return m[0]
+
+    return _LINK_ATTR.sub(repl, markup)
+
+
+def _fix_html_charref(m: re.Match[str]) -> str:
+    try:
+        cp = int(m[1], 16) if m[1] else int(m[2])
+    except ValueError:
+        return ""
+    if 0x80 <= cp <= 0x9F:  # what browsers do: &#146; means cp1252's right quote
+        try:
+            return f"&#{ord(bytes([cp]).decode('cp1252'))};"
+        except UnicodeDecodeError:
+            return ""
+    if cp == 0 or cp > 0x10FFFF or 0xD800 <= cp <= 0xDFFF:
+        return ""
+    return chr(cp) if has_control(chr(cp)) else m[0]
+
+
+def derive_title(*htmls: str | None) -> str:
+    """A title for an item without one: the start of its summary or content, else (untitled)."""
+    for markup in htmls:
+        if markup:
+            text = html_to_line(markup, limit=DERIVED_TITLE_CHARS)
+            if text:
+                return text
+    return UNTITLED
+
+
+def is_empty(article: ParsedArticle) -> bool:
+    """Nothing worth storing (e.g. the cut-off last item of a truncated download)."""
+    return article.title == UNTITLED and not (
+        article.link
+        or article.guid
+        or article.summary_html
+        or article.content_html
+        or article.enclosures
+    )
+
+
+def clean_categories(terms: list[object]) -> list[str]:
+    seen: set[str] = set()
+    out: list[str] = []
+    for term in terms:
+        if not isinstance(term, str):
+            continue
+        term = clean_line(term, limit=100)
+        key = term.casefold()
+        if term and key not in seen:
+            seen.add(key)
+            out.append(term)
+            if len(out) >= MAX_CATEGORIES:
+                break
+    return out
+
+
+def parse_length(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if 0 <= value < 2**63 else None
+    if isinstance(value, str):
+        value = value.strip()
+        if value.isdigit() and len(value) <= 18:
+            return int(value)
+    return None
+
+
+def text_to_html(text: str) -> str:
+    """Plain text (an Atom type="text" summary, JSON content_text) as equivalent HTML."""
+    text = clean_text(text)
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    return "".join("<p>" + html.escape(p).replace("\n", "<br>") + "</p>" for p in paragraphs)

@@ -1,0 +1,308 @@
+"""Bytes to text an XML parser reads strictly: BOM and charset detection (declared, HTTP,
+chardet), DOCTYPE and entity-declaration removal (feedparser's lenient parser expands internal
+entities, so a 70 KB feed can grow to hundreds of MB), and the repair of entity and
+control-character mistakes that would otherwise push the whole document onto the slower,
+lenient parser."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from html.entities import html5 as _HTML5_ENTITIES
+
+_CHARDET_SAMPLE = 64 * 1024
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_NO_BOM = (
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00", "utf-16-le"),
+    (b"\x00<", "utf-16-be"),
+)
+_XML_DECL = re.compile(r"^\s*<\?xml\b[^>]*>")
+_XML_DECL_ENC = re.compile(rb"^\s*<\?xml\b[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9._:-]{1,40})[\"']")
+# Supersets browsers use in place of what is declared or guessed.
+_UPGRADE = {
+    "ascii": "cp1252",
+    "latin_1": "cp1252",
+    "iso8859_1": "cp1252",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "shift_jis": "cp932",
+    "euc_kr": "cp949",
+}
+
+
+def strip_bom_ws(data: bytes) -> bytes:
+    for bom, _ in _BOMS:
+        if data.startswith(bom):
+            data = data[len(bom) :]
+            break
+    return data.strip(b" \t\r\n\x00")
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().strip("\"'")).name
+    except (LookupError, ValueError):
+        return None
+    codec = codec.replace("-", "_")
+    return _UPGRADE.get(codec, codec)
+
+
+def _try_decode(data: bytes, codec: str | None) -> str | None:
+    if not codec:
+        return None
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        if codec == "cp1252":  # bytes cp1252 leaves undefined (0x81, 0x8d...) are rare but real
+            return data.decode("latin-1")
+        return None
+
+
+def decode_xml(data: bytes, http_charset: str | None) -> str:
+    """The document as text: BOM, then valid UTF-8, then declared, then chardet, then cp1252.
+
+    Valid UTF-8 wins over a declaration because mislabelled UTF-8 is far more common than a
+    legacy-encoded document that happens to be valid UTF-8.
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return data[len(bom) :].decode(name, "replace")
+    for marker, name in _NO_BOM:
+        if data.startswith(marker):
+            return data.decode(name, "replace")
+    m = _XML_DECL_ENC.match(data)
+    declared = [_codec(m[1].decode("ascii")) if m else None, _codec(http_charset)]
+    # 7-bit encodings such as ISO-2022-JP are valid ASCII but must still be decoded.
+    for codec in declared:
+        if codec and (codec.startswith("iso2022") or codec in ("utf_7", "hz")):
+            decoded = _try_decode(data, codec)
+            if decoded is not None:
+                return decoded
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    for codec in declared:
+        if codec and not codec.startswith("utf_"):
+            decoded = _try_decode(data, codec)
+            if decoded is not None:
+                return decoded
+    guess = _chardet_guess(data)
+    text = _try_decode(data, guess)
+    if text is not None:
+        return text
+    return _try_decode(data, "cp1252") or data.decode("latin-1")
+
+
+def _chardet_guess(data: bytes) -> str | None:
+    """chardet on the lines that hold non-ASCII bytes (markup only dilutes and slows it)."""
+    try:
+        import chardet  # type: ignore[import-untyped]
+    except ImportError:
+        return None
+    sample = bytearray()
+    for line in data.splitlines():
+        if not line.isascii():
+            sample += line + b"\n"
+            if len(sample) >= _CHARDET_SAMPLE:
+                break
+    guess = chardet.detect(bytes(sample or data[:_CHARDET_SAMPLE]))
+    codec = _codec(guess.get("encoding"))
+    # A weak guess between single-byte Western codes is best answered by cp1252.
+    if codec and (guess.get("confidence") or 0) < 0.5 and codec.startswith(("cp125", "iso8859")):
+        return "cp1252"
+    return codec
+
+
+_PROLOG_TOKEN = re.compile(r"\s*(<\?|<!--|<!|<)", re.ASCII)
+_DOCTYPE_SCAN = re.compile(r"[\"'\[\]>]|<!--")
+_ROOT_NAME = re.compile(r"<([^\s/>!?]{1,100})")
+# ESC sequences become visible junk if only the ESC is dropped; OSC stops at "<" so a
+# missing terminator cannot swallow the markup after it.
+# C1 OSC/DCS (0x9d, 0x90: undefined in cp1252, so never mojibake) go too: feedparser turns a
+# C1 string terminator (0x9c) into "œ" in HTML, which would leave the OSC unterminated.
+_RAW_CONTROLS = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]?|(?:\x1b\]|[\x90\x9d])[^\x07\x1b\x9c<]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[^\[\]<]?|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]"
+)
+_AMPERSAND = re.compile(
+    r"(<!\[CDATA\[.*?(?:\]\]>|\Z))"
+    r"|&(?:#(\d{1,10});|#[xX]([0-9a-fA-F]{1,8});|([A-Za-z][A-Za-z0-9]{0,40});|)",
+    re.DOTALL,
+)
+# Cheap pre-checks so a clean document skips the two substitutions above (most feeds).
+_HAS_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x90\x9d\ufffe\uffff]")
+_HAS_ENTITY_TO_FIX = re.compile(
+    r"&(?!(?:amp|lt|gt|quot|apos);"
+    r"|#(?:1[6-9]\d|[2-9]\d\d|[1-9]\d{3,6});"
+    r"|#[xX](?:[a-fA-F][0-9a-fA-F]|[1-9a-fA-F][0-9a-fA-F]{2,5});)"
+)
+FEED_START = re.compile(r"<\?xml|<(?:rss|feed|rdf:RDF|RDF)[\s>]")
+_XML_ENTITIES = frozenset(("amp", "lt", "gt", "quot", "apos"))
+
+
+def _skip_markup(text: str, pos: int) -> int:
+    """End of the <!...> declaration starting at pos: quotes, [internal subset] and comments
+    are skipped; an unterminated declaration runs to the end of the text."""
+    depth = 0
+    i = pos + 2
+    n = len(text)
+    while i < n:
+        m = _DOCTYPE_SCAN.search(text, i)
+        if not m:
+            return n
+        tok = m.group()
+        if tok in ('"', "'"):
+            close = text.find(tok, m.end())
+            i = n if close < 0 else close + 1
+        elif tok == "<!--":
+            close = text.find("-->", m.end())
+            i = n if close < 0 else close + 3
+        elif tok == "[":
+            depth += 1
+            i = m.end()
+        elif tok == "]":
+            depth = max(0, depth - 1)
+            i = m.end()
+        else:  # ">"
+            if depth == 0:
+                return m.end()
+            i = m.end()
+    return n
+
+
+def _sniff_root(text: str) -> tuple[str | None, str]:
+    """(first element's name, DOCTYPE text) skipping the prolog."""
+    pos, doctype = 0, ""
+    while True:
+        m = _PROLOG_TOKEN.match(text, pos)
+        if not m:
+            return None, doctype
+        tok, start = m[1], m.start(1)
+        if tok == "<?":
+            end = text.find("?>", start)
+            pos = len(text) if end < 0 else end + 2
+        elif tok == "<!--":
+            end = text.find("-->", start)
+            pos = len(text) if end < 0 else end + 3
+        elif tok == "<!":
+            end = _skip_markup(text, start)
+            if text[start : start + 9].upper() == "<!DOCTYPE":
+                doctype = text[start + 9 : min(end, start + 300)].strip()
+            pos = end
+        else:
+            rm = _ROOT_NAME.match(text, start)
+            return (rm[1] if rm else None), doctype
+
+
+def _clean_prolog(text: str) -> tuple[str, str, str | None]:
+    """Remove DOCTYPE and any other <!...> declarations before the root element.
+
+    Returns (text, doctype head, root element name). Removed spans keep their newlines so
+    the parser's line numbers still match the document.
+    """
+    out: list[str] = []
+    pos, doctype = 0, ""
+    root = None
+    while True:
+        m = _PROLOG_TOKEN.match(text, pos)
+        if not m:
+            out.append(text[pos:])
+            break
+        tok, start = m[1], m.start(1)
+        if tok in ("<?", "<!--"):
+            close = "?>" if tok == "<?" else "-->"
+            end = text.find(close, start)
+            end = len(text) if end < 0 else end + len(close)
+            out.append(text[pos:end])
+        elif tok == "<!":
+            end = _skip_markup(text, start)
+            if text[start : start + 9].upper() == "<!DOCTYPE":
+                doctype = text[start + 9 : min(end, start + 300)].strip()
+            out.append(text[pos:start] + "\n" * text.count("\n", start, end))
+        else:
+            rm = _ROOT_NAME.match(text, start)
+            root = rm[1] if rm else None
+            out.append(text[pos:])
+            break
+        pos = end
+    return "".join(out), doctype, root
+
+
+def _fix_entity(m: re.Match[str]) -> str:
+    if m[1] is not None:  # CDATA: left alone
+        return m[1]
+    if m[4] is not None:
+        name = m[4]
+        if name in _XML_ENTITIES:
+            return m[0]
+        chars = _HTML5_ENTITIES.get(name + ";")
+        if chars is None:
+            return "&amp;" + name + ";"  # unknown: keep it as literal text
+        return "".join(f"&#{ord(c)};" for c in chars)
+    if m[2] is not None or m[3] is not None:
+        try:
+            cp = int(m[2]) if m[2] is not None else int(m[3], 16)
+        except ValueError:
+            return ""
+        if 0x80 <= cp <= 0x9F:
+            try:
+                return f"&#{ord(bytes([cp]).decode('cp1252'))};"
+            except UnicodeDecodeError:
+                return ""
+        if (0 < cp < 0x20 and cp not in (0x9, 0xA, 0xD)) or cp == 0x7F:
+            return chr(cp)  # illegal in XML; _RAW_CONTROLS removes it with its sequence
+        legal = (
+            cp in (0x9, 0xA, 0xD)
+            or 0x20 <= cp <= 0xD7FF
+            or 0xE000 <= cp <= 0xFFFD
+            or 0x10000 <= cp <= 0x10FFFF
+        )
+        return m[0] if legal else ""
+    return "&amp;"  # a bare ampersand ("AT&T")
+
+
+def prepare_xml(text: str) -> tuple[bytes, str, str | None]:
+    """UTF-8 bytes feedparser can read strictly whenever the feed is otherwise well formed."""
+    text = text.lstrip("\ufeff")
+    decl = _XML_DECL.match(text)
+    if decl:  # keeps a leading blank line from breaking the strict parser
+        text = text[decl.end() :]
+    text, doctype, root = _clean_prolog(text)
+    if _HAS_ENTITY_TO_FIX.search(text):
+        text = _AMPERSAND.sub(_fix_entity, text)
+    if _HAS_RAW_CONTROL.search(text):
+        text = _RAW_CONTROLS.sub("", text)
+    data = ('<?xml version="1.0" encoding="utf-8"?>' + text).encode("utf-8", "replace")
+    return data, doctype, root
+
+
+def looks_like_feed(data: bytes) -> bool:
+    """Cheap sniff: does this look like RSS, Atom, RDF or JSON Feed (not an HTML page)?"""
+    head = data[:65536]
+    body = strip_bom_ws(head)
+    if not body:
+        return False
+    if body[:1] == b"{":
+        return b"jsonfeed.org/version" in data[:1_000_000]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:2] in (b"<\x00", b"\x00<"):
+        enc = "utf-16-be" if head[:2] in (b"\xfe\xff", b"\x00<") else "utf-16-le"
+        text = head.decode(enc, "ignore").lstrip("\ufeff")
+    else:
+        text = head.decode("latin-1")
+    root, doctype = _sniff_root(text)
+    if root is None:
+        return False
+    local = root.rpartition(":")[2].lower()
+    return local in ("rss", "feed", "rdf", "channel") and not doctype.lower().startswith("html")
