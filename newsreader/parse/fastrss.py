@@ -17,6 +17,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from newsreader.parse.fields import repair_text
+
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 _DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
 _DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
@@ -65,7 +67,7 @@ class _Bail(Exception):
 def _text(el: ET.Element) -> str:
     if len(el):
         raise _Bail  # markup inside an element: feedparser's business
-    return el.text or ""
+    return repair_text((el.text or "").strip())  # feedparser strips, then repairs
 
 
 def _title_or_link(target: dict[str, Any], el: ET.Element, url: str) -> None:

@@ -4,6 +4,7 @@ categories, lengths; plus the limits and the error all paths share."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from urllib.parse import urljoin
@@ -16,6 +17,23 @@ MAX_HTML_CHARS = 1_000_000  # per summary/content field
 MAX_CATEGORIES = 50
 DERIVED_TITLE_CHARS = 120
 UNTITLED = "(untitled)"
+
+# C1 code points (0x80-0x9f) in feed text are cp1252 bytes read as Latin-1, never controls
+# anyone meant: map them as browsers do. The five cp1252 leaves undefined stay, for
+# sanitize to drop one by one.
+_CP1252 = {
+    c: bytes([c]).decode("cp1252") for c in range(0x80, 0xA0) if c not in b"\x81\x8d\x8f\x90\x9d"
+}
+
+
+def repair_text(text: str) -> str:
+    """What feedparser does to the text of every element, so all paths agree: undo UTF-8
+    read as Latin-1 when the whole text decodes that way, then map C1 to cp1252."""
+    if text.isascii():
+        return text
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+        text = text.encode("latin-1").decode("utf-8")
+    return text.translate(_CP1252)
 
 
 class ParseError(FeedError):

@@ -24,6 +24,7 @@ from newsreader.parse.fields import (
     fix_links,
     is_empty,
     parse_length,
+    repair_text,
     text_to_html,
 )
 from newsreader.sanitize import clean_line
@@ -104,7 +105,7 @@ def _decode(data: bytes, warnings: list[str]) -> str:
 def _str(value: object) -> str | None:
     """A string field, tolerating numbers where a string belongs."""
     if isinstance(value, str):
-        return value
+        return repair_text(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return None
