@@ -10,6 +10,7 @@ import re
 from urllib.parse import urljoin
 
 from newsreader.model import FeedError, ParsedArticle
+from newsreader.parse.prepare import C1_TO_CP1252
 from newsreader.sanitize import clean_line, clean_text, has_control, safe_url
 
 MAX_ITEMS = 5000  # more than any real feed; keeps a hostile one from filling the store
@@ -18,22 +19,16 @@ MAX_CATEGORIES = 50
 DERIVED_TITLE_CHARS = 120
 UNTITLED = "(untitled)"
 
-# C1 code points (0x80-0x9f) in feed text are cp1252 bytes read as Latin-1, never controls
-# anyone meant: map them as browsers do. The five cp1252 leaves undefined stay, for
-# sanitize to drop one by one.
-_CP1252 = {
-    c: bytes([c]).decode("cp1252") for c in range(0x80, 0xA0) if c not in b"\x81\x8d\x8f\x90\x9d"
-}
-
 
 def repair_text(text: str) -> str:
     """What feedparser does to the text of every element, so all paths agree: undo UTF-8
-    read as Latin-1 when the whole text decodes that way, then map C1 to cp1252."""
+    read as Latin-1 when the whole text decodes that way, then map C1 to cp1252 (prepare.py
+    has already done so in XML; JSON strings have not been through it)."""
     if text.isascii():
         return text
     with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
         text = text.encode("latin-1").decode("utf-8")
-    return text.translate(_CP1252)
+    return text.translate(C1_TO_CP1252)
 
 
 class ParseError(FeedError):

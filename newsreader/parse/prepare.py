@@ -90,7 +90,7 @@ def decode_xml(data: bytes, http_charset: str | None) -> str:
             if decoded is not None:
                 return decoded
     try:
-        return data.decode("utf-8")
+        return _undo_double_utf8(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
     for codec in declared:
@@ -103,6 +103,34 @@ def decode_xml(data: bytes, http_charset: str | None) -> str:
     if text is not None:
         return text
     return _try_decode(data, "cp1252") or data.decode("latin-1")
+
+
+# C1 code points (0x80-0x9f) in a feed are cp1252 bytes read as Latin-1, never controls
+# anyone meant: they become their cp1252 characters (as browsers and feedparser map them)
+# before anything removes controls; the five cp1252 leaves undefined go, one by one.
+_C1 = re.compile("[\x80-\x9f]")
+C1_TO_CP1252 = {c: bytes([c]).decode("cp1252", "ignore") or None for c in range(0x80, 0xA0)}
+# A UTF-8 sequence whose bytes were read as Latin-1 and encoded again ("\xe2\x80\xa6" for
+# "…" arriving as "â\x80¦"). Only a sequence holding a C1 code point is repaired here: those
+# never occur in real text, while "Ä" followed by a no-break space does.
+_DOUBLE_UTF8 = re.compile(
+    "[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+def _undo_double_utf8(text: str) -> str:
+    if not _C1.search(text):
+        return text
+
+    def repair(m: re.Match[str]) -> str:
+        if not _C1.search(m[0]):
+            return m[0]
+        try:
+            return m[0].encode("latin-1").decode("utf-8")
+        except UnicodeDecodeError:
+            return m[0]
+
+    return _DOUBLE_UTF8.sub(repair, text)
 
 
 def _chardet_guess(data: bytes) -> str | None:
@@ -128,12 +156,12 @@ def _chardet_guess(data: bytes) -> str | None:
 _PROLOG_TOKEN = re.compile(r"\s*(<\?|<!--|<!|<)", re.ASCII)
 _DOCTYPE_SCAN = re.compile(r"[\"'\[\]>]|<!--")
 _ROOT_NAME = re.compile(r"<([^\s/>!?]{1,100})")
-# ESC sequences become visible junk if only the ESC is dropped; OSC stops at "<" so a
-# missing terminator cannot swallow the markup after it.
-# C1 OSC/DCS (0x9d, 0x90: undefined in cp1252, so never mojibake) go too: feedparser turns a
-# C1 string terminator (0x9c) into "œ" in HTML, which would leave the OSC unterminated.
+# ESC sequences become visible junk if only the ESC is dropped; but a sequence never takes a
+# "<" or "]" with it, so a missing terminator cannot swallow the markup (or the "]]>" of a
+# CDATA section) after it. C1 code points are left to fields.repair_text and sanitize: they are cp1252
+# text far more often than controls, and removing one never removes anything else.
 _RAW_CONTROLS = re.compile(
-    r"\x1b\[[0-?]*[ -/]*[@-~]?|(?:\x1b\]|[\x90\x9d])[^\x07\x1b\x9c<]*(?:\x07|\x1b\\|\x9c)?"
+    r"\x1b\[[0-;=?]*[ -/]*[@-\\^-~]?|\x1b\](?!\]>)[^\x07\x1b\x9c<\]]*(?:\x07|\x1b\\|\x9c)?"
     r"|\x1b[^\[\]<]?|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]"
 )
 _AMPERSAND = re.compile(
@@ -142,7 +170,7 @@ _AMPERSAND = re.compile(
     re.DOTALL,
 )
 # Cheap pre-checks so a clean document skips the two substitutions above (most feeds).
-_HAS_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x90\x9d\ufffe\uffff]")
+_HAS_RAW_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _HAS_ENTITY_TO_FIX = re.compile(
     r"&(?!(?:amp|lt|gt|quot|apos);"
     r"|#(?:1[6-9]\d|[2-9]\d\d|[1-9]\d{3,6});"
@@ -280,6 +308,8 @@ def prepare_xml(text: str) -> tuple[bytes, str, str | None]:
     if decl:  # keeps a leading blank line from breaking the strict parser
         text = text[decl.end() :]
     text, doctype, root = _clean_prolog(text)
+    if _C1.search(text):
+        text = text.translate(C1_TO_CP1252)
     if _HAS_ENTITY_TO_FIX.search(text):
         text = _AMPERSAND.sub(_fix_entity, text)
     if _HAS_RAW_CONTROL.search(text):

@@ -15,7 +15,7 @@ from newsreader.model import ParsedFeed
 from newsreader.parse import parse_feed
 from newsreader.parse.fastrss import parse_rss
 from newsreader.parse.prepare import decode_xml, prepare_xml
-from newsreader.sanitize import has_control
+from newsreader.sanitize import clean_line, clean_text, has_control
 from tests.conftest import FIXTURES
 
 FEEDS = FIXTURES / "feeds"
@@ -64,6 +64,34 @@ def test_json_feed_c1_maps_to_cp1252_too() -> None:
     assert article.content_html == "<p>It’s</p>"
 
 
+# ------------------------------------------------------------------------- stray controls
+
+
+def test_a_stray_control_removes_nothing_else() -> None:
+    data = fixture("stray_controls.xml")
+    assert takes_fast_path(data)
+    for feed in both(data):
+        assert [(a.title, a.link, a.summary_html) for a in feed.articles] == [
+            (
+                "Rates rise again",
+                "https://stray.example.com/rates",
+                "<p>Keep all of this</p>",
+            ),
+            (
+                "Second item stays whole",
+                "https://stray.example.com/second",
+                "Plain text, every word kept",
+            ),
+            ("Escape", "https://stray.example.com/third", None),
+        ]
+
+
+def test_sanitize_drops_a_lone_c1_introducer_alone() -> None:
+    assert clean_line("Rates \x9drise \x90again\x98 now") == "Rates rise again now"
+    assert clean_text("a\x9fb\nc") == "ab\nc"
+    assert clean_line("x\x1b]52;c;QUJD\x07y") == "xy"  # a real ESC sequence still goes whole
+
+
 # The differential test: any text (C1, C0 controls, ESC, cp1252 punctuation, markup-ish
 # characters) in any encoding gives the same result on both paths, and never a control.
 _ALPHABET = (
@@ -106,3 +134,28 @@ def test_fast_path_and_feedparser_agree_on_c1_and_controls(
         for article in feed.articles:
             for value in (article.title, article.summary_html or ""):
                 assert not has_control(value), repr(value)
+    # A stray control removes nothing else: what comes out is what was written, C1 read as
+    # cp1252 and controls dropped.
+    if encoding in ("utf-8", "latin-1", "cp1252") and fast.articles:
+        article = fast.articles[0]
+        for written, kept in ((title, article.title), (summary, article.summary_html or "")):
+            written = written.encode(encoding, "replace").decode(encoding)
+            if _is_double_encoded(written) or "\x1b" in written:
+                continue  # repaired on purpose; an ESC sequence goes whole
+            expected = _visible(written.translate(CP1252))
+            if expected:
+                assert _visible(kept) == expected, (written, kept)
+
+
+CP1252 = {c: bytes([c]).decode("cp1252", "ignore") or None for c in range(0x80, 0xA0)}
+
+
+def _visible(text: str) -> list[str]:
+    return [c for c in text if c.isprintable() and not c.isspace()]
+
+
+def _is_double_encoded(text: str) -> bool:
+    try:
+        return not text.isascii() and bool(text.encode("latin-1").decode("utf-8"))
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return False
