@@ -47,7 +47,11 @@ def parse_xml(
         if m and m.start() > 0:
             clean, doctype, root = prepare_xml(text[m.start() :])
             warnings.append(f"ignored {m.start()} characters before the feed")
-    if (root or "").lower() == "html" or doctype.lower().startswith("html"):
+    # The root element decides, not the DOCTYPE: feeds written by HTML tools often carry an
+    # (X)HTML DOCTYPE; a page without an <html> root has no feed root either and fails below.
+    if (root or "").lower() == "html" or (
+        doctype.lower().startswith("html") and root not in ("rss", "feed", "rdf:RDF", "RDF")
+    ):
         raise ParseError("not a feed: looks like an HTML page")
     if root is None:
         raise ParseError("not a feed: no XML root element")

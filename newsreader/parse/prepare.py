@@ -331,8 +331,8 @@ def looks_like_feed(data: bytes) -> bool:
         text = head.decode(enc, "ignore").lstrip("\ufeff")
     else:
         text = head.decode("latin-1")
-    root, doctype = _sniff_root(text)
+    root, _ = _sniff_root(text)
     if root is None:
         return False
-    local = root.rpartition(":")[2].lower()
-    return local in ("rss", "feed", "rdf", "channel") and not doctype.lower().startswith("html")
+    # The root decides: feeds written by HTML tools often carry an (X)HTML DOCTYPE.
+    return root.rpartition(":")[2].lower() in ("rss", "feed", "rdf", "channel")
