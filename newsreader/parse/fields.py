@@ -10,7 +10,7 @@ import re
 from urllib.parse import urljoin
 
 from newsreader.model import FeedError, ParsedArticle
-from newsreader.parse.prepare import C1_TO_CP1252
+from newsreader.parse.prepare import C1_TO_CP1252, undo_double_utf8_refs
 from newsreader.sanitize import clean_line, clean_text, has_control, safe_url
 
 MAX_ITEMS = 5000  # more than any real feed; keeps a hostile one from filling the store
@@ -67,6 +67,7 @@ def clean_html(markup: object) -> str | None:
     if len(markup) > MAX_HTML_CHARS:
         markup = markup[:MAX_HTML_CHARS]
     if "&#" in markup:
+        markup = undo_double_utf8_refs(markup)
         # As raw characters, an escape written as "&#27;[31m" is removed whole by clean_text.
         markup = _BAD_CHARREF.sub(_fix_html_charref, markup)
     markup = clean_text(markup).strip()

@@ -133,6 +133,28 @@ def _undo_double_utf8(text: str) -> str:
     return _DOUBLE_UTF8.sub(repair, text)
 
 
+_C1_REF = re.compile(r"&#(?:1[2-5]\d|[xX][89][0-9a-fA-F]);")
+_REF_RUN = re.compile(r"(?:&#(?:\d{1,3}|[xX][0-9a-fA-F]{1,2});){2,64}")
+
+
+def undo_double_utf8_refs(text: str) -> str:
+    """The same repair for character references: "&#226;&#128;&#166;" is "…" (a common CMS
+    bug, and what feedparser alone repairs), wherever it appears, CDATA and HTML included."""
+    if "&#" not in text or not _C1_REF.search(text):
+        return text
+
+    def repair(m: re.Match[str]) -> str:
+        refs = m[0][2:-1].split(";&#")
+        codes = [int(r[1:], 16) if r[:1] in "xX" else int(r) for r in refs]
+        if max(codes) > 0xFF:
+            return m[0]
+        chars = "".join(map(chr, codes))
+        fixed = _undo_double_utf8(chars)
+        return m[0] if fixed == chars else "".join(f"&#{ord(c)};" for c in fixed)
+
+    return _REF_RUN.sub(repair, text)
+
+
 def _chardet_guess(data: bytes) -> str | None:
     """chardet on the lines that hold non-ASCII bytes (markup only dilutes and slows it)."""
     try:
@@ -308,6 +330,7 @@ def prepare_xml(text: str) -> tuple[bytes, str, str | None]:
     if decl:  # keeps a leading blank line from breaking the strict parser
         text = text[decl.end() :]
     text, doctype, root = _clean_prolog(text)
+    text = undo_double_utf8_refs(text)
     if _C1.search(text):
         text = text.translate(C1_TO_CP1252)
     if _HAS_ENTITY_TO_FIX.search(text):

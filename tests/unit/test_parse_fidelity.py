@@ -141,6 +141,40 @@ def test_an_html_page_is_still_not_a_feed() -> None:
         parse_feed(b"<!DOCTYPE html><head><title>x</title></head>", URL, None, FETCHED)
 
 
+# ------------------------------------------------------------------------- double encoding
+
+
+def test_double_encoded_utf8_is_repaired_on_both_paths() -> None:
+    data = fixture("double_utf8.xml")
+    assert takes_fast_path(data)
+    for feed in both(data):
+        assert [(a.title, a.link, a.summary_html) for a in feed.articles] == [
+            (
+                "Wait for it…",
+                "https://double.example.com/wait",
+                "It’s “here” at last",
+            ),
+            (
+                "Raw it’s back",
+                "https://double.example.com/raw",
+                "<p>A dash &#8212; in HTML</p>",
+            ),
+            (
+                "Café du monde",
+                "https://double.example.com/cafe",
+                "JÄRVENPÄÄ\xa0stays as written",  # Ä + no-break space is not UTF-8 here
+            ),
+        ]
+
+
+def test_json_feed_html_with_double_encoded_references_is_repaired() -> None:
+    data = b'{"version": "https://jsonfeed.org/version/1.1", "items": [{"id": "1", ' + (
+        b'"title": "T", "content_html": "<p>Wait&#226;&#128;&#166;</p>"}]}'
+    )
+    (article,) = parse_feed(data, URL, None, FETCHED).articles
+    assert article.content_html == "<p>Wait&#8230;</p>"
+
+
 # The differential test: any text (C1, C0 controls, ESC, cp1252 punctuation, markup-ish
 # characters) in any encoding gives the same result on both paths, and never a control.
 _ALPHABET = (
