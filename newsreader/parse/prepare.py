@@ -70,7 +70,8 @@ def _try_decode(data: bytes, codec: str | None) -> str | None:
 
 
 def decode_xml(data: bytes, http_charset: str | None) -> str:
-    """The document as text: BOM, then valid UTF-8, then declared, then chardet, then cp1252.
+    """The document as text: BOM, then (nearly) valid UTF-8, then declared, then chardet,
+    then cp1252.
 
     Valid UTF-8 wins over a declaration because mislabelled UTF-8 is far more common than a
     legacy-encoded document that happens to be valid UTF-8.
@@ -93,6 +94,9 @@ def decode_xml(data: bytes, http_charset: str | None) -> str:
         return _undo_double_utf8(data.decode("utf-8"))
     except UnicodeDecodeError:
         pass
+    nearly = _nearly_utf8(data)
+    if nearly is not None:
+        return _undo_double_utf8(nearly)
     for codec in declared:
         if codec and not codec.startswith("utf_"):
             decoded = _try_decode(data, codec)
@@ -155,6 +159,31 @@ def undo_double_utf8_refs(text: str) -> str:
     return _REF_RUN.sub(repair, text)
 
 
+def _stray_byte_as_cp1252(exc: UnicodeError) -> tuple[str, int]:
+    """Decode error handler: a byte that breaks UTF-8 is nearly always a cp1252 character
+    (a quote pasted from a word processor)."""
+    if not isinstance(exc, UnicodeDecodeError):
+        raise exc
+    byte = exc.object[exc.start : exc.start + 1]
+    return byte.decode("cp1252", "replace"), exc.start + 1
+
+
+codecs.register_error("newsreader-cp1252", _stray_byte_as_cp1252)
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def _nearly_utf8(data: bytes) -> str | None:
+    """The document as UTF-8 when nearly all of it is: at least four valid multi-byte
+    characters to each byte that is not. chardet, asked instead, reads such a document as
+    MacRoman and turns every quote into mojibake; a legacy-encoded one has few or none."""
+    text = data.decode("utf-8", "replace")
+    bad = text.count("\ufffd")
+    good = len(_NON_ASCII.findall(text)) - bad
+    if good < 4 * bad:
+        return None
+    return data.decode("utf-8", "newsreader-cp1252")
+
+
 def _chardet_guess(data: bytes) -> str | None:
     """chardet on the lines that hold non-ASCII bytes (markup only dilutes and slows it)."""
     try:
@@ -169,6 +198,8 @@ def _chardet_guess(data: bytes) -> str | None:
                 break
     guess = chardet.detect(bytes(sample or data[:_CHARDET_SAMPLE]))
     codec = _codec(guess.get("encoding"))
+    if codec and codec.startswith(("utf_16", "utf_32")) and b"\x00" not in data.lstrip()[:2]:
+        return None  # markup in single bytes ("<r") is never UTF-16, whatever NULs follow
     # A weak guess between single-byte Western codes is best answered by cp1252.
     if codec and (guess.get("confidence") or 0) < 0.5 and codec.startswith(("cp125", "iso8859")):
         return "cp1252"

@@ -175,6 +175,44 @@ def test_json_feed_html_with_double_encoded_references_is_repaired() -> None:
     assert article.content_html == "<p>Wait&#8230;</p>"
 
 
+# ------------------------------------------------------------------------- nearly UTF-8
+
+
+def test_utf8_with_a_few_bad_bytes_stays_utf8() -> None:
+    """chardet called this MacRoman and every quote became mojibake; the stray bytes are
+    read as the cp1252 characters they almost always are."""
+    data = fixture("utf8_bad_bytes.xml")
+    assert takes_fast_path(data)
+    for feed in both(data):
+        assert [(a.title, a.summary_html) for a in feed.articles] == [
+            (
+                "“Quoted” headline — with dashes",
+                "“Quoted” headline — with dashes … more “text” here.",
+            ),
+            ("It’s the council’s budget", "It’s the council’s budget … more “text” here."),
+            ("Résumé of the café’s week", "Résumé of the café’s week … more “text” here."),
+            ("Prices up 5 € – again", "Prices up 5 € – again … more “text” here."),
+        ]
+        assert feed.articles[1].link == "https://badbytes.example.com/1"
+
+
+def test_a_clearly_legacy_document_still_goes_to_chardet() -> None:
+    text = "Ça coûte très cher à Noël, déjà "
+    data = (
+        "<rss version='2.0'><channel><title>T</title><item><title>" + text * 3 + "</title>"
+        "<link>https://legacy.example.com/1</link></item></channel></rss>"
+    ).encode("cp1252")
+    for feed in both(data):
+        assert feed.articles[0].title == (text * 3).strip()
+
+
+def test_chardet_never_reads_single_byte_markup_as_utf16() -> None:
+    """Found by the differential test: NUL bytes made chardet say UTF-16."""
+    data = _rss("Caf\xe9\x00 \x00", "price 5\x80\x00", cdata=False).encode("latin-1")
+    for feed in both(data):
+        assert (feed.articles[0].title, feed.articles[0].summary_html) == ("Café", "price 5€")
+
+
 # The differential test: any text (C1, C0 controls, ESC, cp1252 punctuation, markup-ish
 # characters) in any encoding gives the same result on both paths, and never a control.
 _ALPHABET = (
