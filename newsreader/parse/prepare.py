@@ -372,14 +372,20 @@ def prepare_xml(text: str) -> tuple[bytes, str, str | None]:
     return data, doctype, root
 
 
-def looks_like_feed(data: bytes) -> bool:
-    """Cheap sniff: does this look like RSS, Atom, RDF or JSON Feed (not an HTML page)?"""
+def looks_like_feed(data: bytes, content_type: str = "") -> bool:
+    """Cheap sniff: does this look like RSS, Atom, RDF or JSON Feed (not an HTML page)?
+
+    content_type is the response's Content-Type, if any: a JSON object served as
+    application/feed+json is a JSON Feed even without a version."""
     head = data[:65536]
     body = strip_bom_ws(head)
     if not body:
         return False
     if body[:1] == b"{":
-        return b"jsonfeed.org/version" in data[:1_000_000]
+        # Anywhere: the version key may come after a long first key, and PHP writes
+        # "https:\/\/jsonfeed.org\/version\/1.1".
+        ctype = content_type.split(";")[0].strip().lower()
+        return ctype == "application/feed+json" or b"jsonfeed.org" in data
     if head[:2] in (b"\xff\xfe", b"\xfe\xff") or head[:2] in (b"<\x00", b"\x00<"):
         enc = "utf-16-be" if head[:2] in (b"\xfe\xff", b"\x00<") else "utf-16-le"
         text = head.decode(enc, "ignore").lstrip("\ufeff")

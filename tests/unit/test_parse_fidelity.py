@@ -213,6 +213,15 @@ def test_chardet_never_reads_single_byte_markup_as_utf16() -> None:
         assert (feed.articles[0].title, feed.articles[0].summary_html) == ("Café", "price 5€")
 
 
+# ------------------------------------------------------------------------- JSON Feed sniffing
+
+
+def test_json_sniffing_does_not_take_any_json() -> None:
+    assert not looks_like_feed(b'{"items": [], "note": "an API answer"}')
+    assert looks_like_feed(b'{"items": []}', "application/feed+json")
+    assert not looks_like_feed(b'["jsonfeed.org"]', "application/json")
+
+
 # The differential test: any text (C1, C0 controls, ESC, cp1252 punctuation, markup-ish
 # characters) in any encoding gives the same result on both paths, and never a control.
 _ALPHABET = (
