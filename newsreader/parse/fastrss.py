@@ -74,7 +74,8 @@ def _title_or_link(target: dict[str, Any], el: ET.Element, url: str) -> None:
     """A channel's or item's <title> or <link>, as feedparser records them."""
     value = _text(el).strip()
     if el.tag == "link":
-        target["link"] = urljoin(url, value)
+        if value:  # an empty <link/> is no link (not the feed's own URL)
+            target["link"] = urljoin(url, value)
         return
     if "<" in value or "&" in value:
         raise _Bail  # feedparser may read it as HTML

@@ -108,7 +108,7 @@ def _build(
 ) -> ParsedFeed:
     """Normalise feedparser-shaped feed and entry dictionaries into a ParsedFeed."""
     feed_base = _detail_base(feed, "title_detail") or url
-    site_link = absolute_url(feed.get("link"), feed_base)
+    site_link = absolute_url(_alternate_link(feed), feed_base)
     feed_title = _title_text(feed) or None
     # Atom: an entry without an author has the feed's authors.
     feed_author = _author(feed) if version.startswith("atom") else None
@@ -211,7 +211,7 @@ def _article(e: dict, url: str, now: datetime, feed_author: str | None) -> Parse
     return ParsedArticle(
         title=title,
         guid=guid or None,
-        link=absolute_url(dict.get(e, "link"), base),
+        link=absolute_url(_alternate_link(e), base),
         author=_author(e) or feed_author,
         published=published,
         updated=updated,
@@ -220,6 +220,31 @@ def _article(e: dict, url: str, now: datetime, feed_author: str | None) -> Parse
         content_html=content_html,
         enclosures=enclosures,
     )
+
+
+_PAGE_TYPES = frozenset(("text/html", "application/xhtml+xml"))
+
+
+def _alternate_link(obj: dict) -> str | None:
+    """The page a feed or entry links to. feedparser keeps the last <link> it saw, so an
+    empty <link/> after the real one, or an enclosure, could win; here rel="alternate" (or
+    no rel) with an href wins, an HTML one first, wherever it appears."""
+    other = None
+    for link in dict.get(obj, "links") or []:
+        if not isinstance(link, dict):
+            continue
+        href = link.get("href")
+        if not isinstance(href, str) or not href.strip():
+            continue
+        if (link.get("rel") or "alternate") != "alternate":
+            continue
+        if (link.get("type") or "text/html") in _PAGE_TYPES:
+            return href
+        other = other or href
+    if other:
+        return other
+    link = dict.get(obj, "link")  # RSS <link>, or a permalink guid
+    return link if isinstance(link, str) and link.strip() else None
 
 
 def _content_base(e: dict) -> str | None:

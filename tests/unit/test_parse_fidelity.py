@@ -222,6 +222,38 @@ def test_json_sniffing_does_not_take_any_json() -> None:
     assert not looks_like_feed(b'["jsonfeed.org"]', "application/json")
 
 
+# ------------------------------------------------------------------------- link priority
+
+
+def test_atom_alternate_link_wins_and_empty_links_are_ignored() -> None:
+    feed = parse_feed(fixture("atom_links.xml"), URL, None, FETCHED)
+    assert feed.site_link == "https://links.example.com/"
+    assert [(a.title, a.link) for a in feed.articles] == [
+        ("Enclosure first", "https://links.example.com/posts/1"),
+        ("Empty links after the real one", "https://links.example.com/posts/2"),
+        ("Only an enclosure", None),
+        (
+            "Enclosure without a type, then alternate without one",
+            "https://links.example.com/posts/4",
+        ),
+        ("Alternate of another type", "https://links.example.com/posts/5.pdf"),
+    ]
+    assert [e.url for e in feed.articles[0].enclosures] == ["https://links.example.com/ep1.mp3"]
+
+
+def test_rss_empty_link_is_no_link_on_both_paths() -> None:
+    data = (
+        _rss("Empty link", "x", cdata=False)
+        .replace(
+            "<link>https://x.example/a</link>", "<link></link><guid isPermaLink='false'>g1</guid>"
+        )
+        .encode()
+    )
+    assert takes_fast_path(data)
+    for feed in both(data):
+        assert [(a.title, a.link, a.guid) for a in feed.articles] == [("Empty link", None, "g1")]
+
+
 # The differential test: any text (C1, C0 controls, ESC, cp1252 punctuation, markup-ish
 # characters) in any encoding gives the same result on both paths, and never a control.
 _ALPHABET = (
