@@ -11,6 +11,7 @@ from newsreader.parse.dates import norm_datetime, parse_localised_date, struct_t
 from newsreader.parse.fields import (
     MAX_HTML_CHARS,
     MAX_ITEMS,
+    VOID_TAG,
     ParseError,
     absolute_url,
     clean_categories,
@@ -109,14 +110,15 @@ def _build(
     """Normalise feedparser-shaped feed and entry dictionaries into a ParsedFeed."""
     feed_base = _detail_base(feed, "title_detail") or url
     site_link = absolute_url(_alternate_link(feed), feed_base)
-    feed_title = _title_text(feed) or None
+    atom = version.startswith("atom")
+    feed_title = _title_text(feed, atom) or None
     # Atom: an entry without an author has the feed's authors.
-    feed_author = _author(feed) if version.startswith("atom") else None
+    feed_author = _author(feed) if atom else None
 
     if len(entries) > MAX_ITEMS:
         warnings.append(f"kept the first {MAX_ITEMS} of {len(entries)} items")
         entries = entries[:MAX_ITEMS]
-    articles = [_article(e, url, now, feed_author) for e in entries if isinstance(e, dict)]
+    articles = [_article(e, url, now, feed_author, atom) for e in entries if isinstance(e, dict)]
     articles = [a for a in articles if not is_empty(a)]
     return ParsedFeed(
         title=feed_title,
@@ -144,13 +146,15 @@ def _detail_base(obj: dict, key: str) -> str | None:
     return base if isinstance(base, str) and base else None
 
 
-def _title_text(obj: dict) -> str:
+def _title_text(obj: dict, atom: bool) -> str:
     title = dict.get(obj, "title")
     if not isinstance(title, str):
         return ""
     detail = dict.get(obj, "title_detail") or {}
     ctype = detail.get("type", "") if isinstance(detail, dict) else ""
-    if "html" in ctype:
+    # Atom says what its titles are; in RSS, feedparser looks for closing tags and so calls
+    # "line<br>line" or an <img>-only title plain text.
+    if "html" in ctype or (not atom and VOID_TAG.search(title)):
         return html_to_line(title)
     return clean_line(title)
 
@@ -169,7 +173,9 @@ def _author(obj: dict) -> str | None:
     return clean_line(", ".join(n for n in names if n), limit=300) or None
 
 
-def _article(e: dict, url: str, now: datetime, feed_author: str | None) -> ParsedArticle:
+def _article(
+    e: dict, url: str, now: datetime, feed_author: str | None, atom: bool
+) -> ParsedArticle:
     base = (
         _detail_base(e, "title_detail")
         or _detail_base(e, "summary_detail")
@@ -207,7 +213,7 @@ def _article(e: dict, url: str, now: datetime, feed_author: str | None) -> Parse
             if href:
                 ctype = clean_line(link.get("type") or "", limit=200) or None
                 enclosures.append(Enclosure(href, ctype, parse_length(link.get("length"))))
-    title = _title_text(e) or derive_title(summary_html, content_html)
+    title = _title_text(e, atom) or derive_title(summary_html, content_html)
     return ParsedArticle(
         title=title,
         guid=guid or None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import html
 import re
+from html.parser import HTMLParser
 from urllib.parse import urljoin
 
 from newsreader.model import FeedError, ParsedArticle
@@ -55,9 +56,95 @@ _TAG = re.compile(r"<[^>]*>")
 _BAD_CHARREF = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|(\d{1,10}));?")
 
 
+# Elements that separate words; any other tag joins its neighbours ("1930ft<sup>2</sup>").
+_BREAKS = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "tbody",
+        "td",
+        "tfoot",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    ]
+)
+_SKIP = frozenset(("script", "style", "template", "title"))
+# A void element in an RSS title is markup even when feedparser calls the title plain text.
+VOID_TAG = re.compile(r"<(?:br|img|hr|wbr)\b[^<]*>", re.I)
+
+
+class _LineText(HTMLParser):
+    """The text of an HTML fragment: attribute values (with ">" in them) never leak, an
+    image gives its alt text, and only block elements and <br> separate words."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP:
+            self.skipping += 1
+        elif tag in _BREAKS:
+            self.parts.append(" ")
+        elif tag == "img":
+            alt = next((v for k, v in attrs if k == "alt" and v), "")
+            self.parts.append(f" {alt} " if alt else "")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _SKIP:
+            self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BREAKS:
+            self.parts.append(" ")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.parts.append(data)
+
+
 def html_to_line(markup: str, limit: int = 1000) -> str:
     """Plain one-line text from an HTML fragment (for titles given as HTML)."""
-    return clean_line(html.unescape(_TAG.sub(" ", markup)), limit=limit)
+    markup = markup[: limit * 20]
+    parser = _LineText()
+    try:
+        parser.feed(markup)
+        parser.close()
+        text = "".join(parser.parts)
+    except Exception:  # HTMLParser is lenient, but never let a title take the parse down
+        text = html.unescape(_TAG.sub(" ", markup))
+    return clean_line(text, limit=limit)
 
 
 def clean_html(markup: object) -> str | None:

@@ -254,6 +254,38 @@ def test_rss_empty_link_is_no_link_on_both_paths() -> None:
         assert [(a.title, a.link, a.guid) for a in feed.articles] == [("Empty link", None, "g1")]
 
 
+# ------------------------------------------------------------------------- HTML titles
+
+
+def test_rss_titles_given_as_html_become_plain_text_on_both_paths() -> None:
+    for feed in both(fixture("html_titles.xml")):
+        assert [a.title for a in feed.articles] == [
+            "1930ft2 loft for sale",  # inline markup joins, never glues or splits words
+            "First line second line",  # <br> is a space
+            "Rates > 5%",  # an image-only title gives its alt text
+            "Linked story",  # ">" inside an attribute value does not end the tag
+            "The summary names it",  # nothing left: the title comes from the summary
+            "Café bold & co",
+            "Para one Para two",
+        ]
+        assert feed.articles[3].link == "https://titles.example.com/4"
+
+
+def test_atom_html_and_xhtml_titles_become_plain_text() -> None:
+    for feed in both(fixture("atom_html_titles.xml")):
+        assert feed.title == "Atom titles"
+        assert [a.title for a in feed.articles] == [
+            "H2O prices rise",
+            "106 stars > planets counted",
+        ]
+
+
+def test_a_plain_rss_title_with_a_less_than_sign_stays_as_written() -> None:
+    data = _rss("a &lt; b and c &gt; d", "x", cdata=False).encode()
+    for feed in both(data):
+        assert feed.articles[0].title == "a < b and c > d"
+
+
 # The differential test: any text (C1, C0 controls, ESC, cp1252 punctuation, markup-ish
 # characters) in any encoding gives the same result on both paths, and never a control.
 _ALPHABET = (
