@@ -20,7 +20,9 @@ from newsreader.parse.fields import (
     fix_links,
     html_to_line,
     is_empty,
-    parse_length,
+    make_enclosure,
+    merge_enclosures,
+    parse_duration,
     text_to_html,
 )
 from newsreader.parse.prepare import FEED_START, decode_xml, prepare_xml
@@ -206,13 +208,7 @@ def _article(
     categories = clean_categories(
         [t.get("term") or t.get("label") for t in dict.get(e, "tags") or [] if isinstance(t, dict)]
     )
-    enclosures = []
-    for link in dict.get(e, "links") or []:
-        if isinstance(link, dict) and link.get("rel") == "enclosure":
-            href = absolute_url(link.get("href"), base)
-            if href:
-                ctype = clean_line(link.get("type") or "", limit=200) or None
-                enclosures.append(Enclosure(href, ctype, parse_length(link.get("length"))))
+    enclosures = _enclosures(e, base)
     title = _title_text(e, atom) or derive_title(summary_html, content_html)
     return ParsedArticle(
         title=title,
@@ -251,6 +247,38 @@ def _alternate_link(obj: dict) -> str | None:
         return other
     link = dict.get(obj, "link")  # RSS <link>, or a permalink guid
     return link if isinstance(link, str) and link.strip() else None
+
+
+def _enclosures(e: dict, base: str) -> list[Enclosure]:
+    """RSS <enclosure>, Atom rel="enclosure", media:content (in a media:group too),
+    media:thumbnail, itunes:duration and itunes:image, as feedparser records them."""
+    found: list[Enclosure | None] = []
+    for link in dict.get(e, "links") or []:
+        if isinstance(link, dict) and link.get("rel") == "enclosure":
+            ctype = link.get("type")
+            if ctype == "text/html":
+                ctype = None  # feedparser's default for an Atom link without a type
+            found.append(make_enclosure(link.get("href"), base, ctype, link.get("length")))
+    for media in dict.get(e, "media_content") or []:
+        if isinstance(media, dict):
+            found.append(
+                make_enclosure(
+                    media.get("url"),
+                    base,
+                    media.get("type"),
+                    media.get("filesize"),
+                    duration=media.get("duration"),
+                    medium=media.get("medium"),
+                )
+            )
+    thumbnail = None
+    for thumb in dict.get(e, "media_thumbnail") or []:
+        if isinstance(thumb, dict):
+            thumbnail = thumbnail or absolute_url(thumb.get("url"), base)
+    image = dict.get(e, "image")  # itunes:image
+    if thumbnail is None and isinstance(image, dict):
+        thumbnail = absolute_url(image.get("href"), base)
+    return merge_enclosures(found, thumbnail, parse_duration(dict.get(e, "itunes_duration")))
 
 
 def _content_base(e: dict) -> str | None:

@@ -10,7 +10,7 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import urljoin
 
-from newsreader.model import FeedError, ParsedArticle
+from newsreader.model import Enclosure, FeedError, ParsedArticle
 from newsreader.parse.prepare import C1_TO_CP1252, undo_double_utf8_refs
 from newsreader.sanitize import clean_line, clean_text, has_control, safe_url
 
@@ -271,6 +271,86 @@ def parse_length(value: object) -> int | None:
         if value.isdigit() and len(value) <= 18:
             return int(value)
     return None
+
+
+MAX_ENCLOSURES = 20
+_MEDIA = frozenset(("audio", "video", "image", "document", "executable"))
+_DURATION = re.compile(r"(?:(?:(\d{1,3}):)?(\d{1,4}):)?(\d{1,7})(?:\.\d*)?")
+
+
+def parse_duration(value: object) -> int | None:
+    """Seconds from itunes:duration ("1:02:03", "29:54", "754") or a number of seconds."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return int(value) if 0 <= value < 10**7 else None
+    if not isinstance(value, str):
+        return None
+    m = _DURATION.fullmatch(value.strip())
+    if not m:
+        return None
+    hours, minutes, seconds = (int(g or 0) for g in m.groups())
+    total = hours * 3600 + minutes * 60 + seconds
+    return total if total < 10**7 else None
+
+
+def make_enclosure(
+    url: object,
+    base: str | None,
+    type: object = None,
+    length: object = None,
+    *,
+    duration: object = None,
+    medium: object = None,
+    title: object = None,
+) -> Enclosure | None:
+    """An Enclosure from untrusted values, or None when the URL is not http(s)."""
+    href = absolute_url(url, base)
+    if not href:
+        return None
+    ctype = clean_line(type, limit=200).lower() if isinstance(type, str) else ""
+    kind = clean_line(medium, limit=20).lower() if isinstance(medium, str) else ""
+    if not kind and ctype.partition("/")[0] in _MEDIA:
+        kind = ctype.partition("/")[0]
+    return Enclosure(
+        href,
+        ctype or None,
+        parse_length(length),
+        duration=parse_duration(duration),
+        medium=kind if kind in _MEDIA else None,
+        title=clean_line(title, limit=300) or None if isinstance(title, str) else None,
+    )
+
+
+def merge_enclosures(
+    found: list[Enclosure | None],
+    thumbnail: str | None = None,
+    duration: int | None = None,
+) -> list[Enclosure]:
+    """One enclosure per URL (a later mention fills in what an earlier one left out), at most
+    MAX_ENCLOSURES. The item's thumbnail and duration (itunes:duration) go to every file
+    that has none; a thumbnail alone is kept as a picture."""
+    by_url: dict[str, Enclosure] = {}
+    for enc in found:
+        if enc is None:
+            continue
+        seen = by_url.get(enc.url)
+        if seen is None:
+            if len(by_url) < MAX_ENCLOSURES:
+                by_url[enc.url] = enc
+            continue
+        for key in ("type", "length", "duration", "thumbnail", "medium", "title"):
+            if getattr(seen, key) is None:
+                setattr(seen, key, getattr(enc, key))
+    out = list(by_url.values())
+    for enc in out:
+        if enc.thumbnail is None and thumbnail != enc.url:
+            enc.thumbnail = thumbnail
+        if enc.duration is None and enc.medium in ("audio", "video", None):
+            enc.duration = duration
+    if not out and thumbnail:
+        out.append(Enclosure(thumbnail, medium="image"))
+    return out
 
 
 def text_to_html(text: str) -> str:

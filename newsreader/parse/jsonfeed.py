@@ -11,7 +11,7 @@ import codecs
 import json
 from datetime import datetime
 
-from newsreader.model import Enclosure, ParsedArticle, ParsedFeed
+from newsreader.model import ParsedArticle, ParsedFeed
 from newsreader.parse.dates import norm_datetime, parse_date
 from newsreader.parse.fields import (
     MAX_HTML_CHARS,
@@ -23,7 +23,8 @@ from newsreader.parse.fields import (
     derive_title,
     fix_links,
     is_empty,
-    parse_length,
+    make_enclosure,
+    merge_enclosures,
     repair_text,
     text_to_html,
 )
@@ -151,14 +152,22 @@ def _article(item: dict, url: str, now: datetime, feed_author: str | None) -> Pa
         published = updated
 
     tags = item.get("tags")
-    enclosures = []
     attachments = item.get("attachments")
-    for att in attachments if isinstance(attachments, list) else []:
-        if isinstance(att, dict):
-            href = absolute_url(att.get("url"), url)
-            if href:
-                ctype = clean_line(_str(att.get("mime_type")), limit=200) or None
-                enclosures.append(Enclosure(href, ctype, parse_length(att.get("size_in_bytes"))))
+    enclosures = merge_enclosures(
+        [
+            make_enclosure(
+                att.get("url"),
+                url,
+                att.get("mime_type"),
+                att.get("size_in_bytes"),
+                duration=att.get("duration_in_seconds"),
+                title=_str(att.get("title")),
+            )
+            for att in (attachments if isinstance(attachments, list) else [])
+            if isinstance(att, dict)
+        ],
+        absolute_url(item.get("image"), url),
+    )
 
     guid = clean_line(_str(item.get("id")), limit=2000)
     title = clean_line(_str(item.get("title"))) or derive_title(summary_html, content_html)

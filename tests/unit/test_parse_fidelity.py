@@ -13,9 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsreader.model import FeedError, ParsedFeed
+from newsreader.model import Enclosure, FeedError, ParsedFeed
 from newsreader.parse import looks_like_feed, parse_feed
 from newsreader.parse.fastrss import parse_rss
+from newsreader.parse.fields import parse_duration
 from newsreader.parse.prepare import decode_xml, prepare_xml
 from newsreader.sanitize import clean_line, clean_text, has_control
 from tests.conftest import FIXTURES
@@ -284,6 +285,82 @@ def test_a_plain_rss_title_with_a_less_than_sign_stays_as_written() -> None:
     data = _rss("a &lt; b and c &gt; d", "x", cdata=False).encode()
     for feed in both(data):
         assert feed.articles[0].title == "a < b and c > d"
+
+
+# ------------------------------------------------------------------------- media fields
+
+CDN = "https://cdn.media.example.com/"
+
+
+def test_rss_media_fields_are_kept_on_both_paths() -> None:
+    for feed in both(fixture("media.xml")):
+        podcast, video, photo, thumb_only, hostile = (a.enclosures for a in feed.articles)
+        assert podcast == [
+            Enclosure(
+                CDN + "ep1.mp3",
+                "audio/mpeg",
+                28734976,
+                duration=3723,  # itunes:duration 1:02:03
+                thumbnail="https://media.example.com/ep1.jpg",  # itunes:image
+                medium="audio",
+            )
+        ]
+        assert video == [  # media:group: both renditions, the group's thumbnail on each
+            Enclosure(CDN + "v2-720.mp4", "video/mp4", 5000000, 95, CDN + "v2.jpg", "video"),
+            Enclosure(CDN + "v2-1080.mp4", "video/mp4", None, 95, CDN + "v2.jpg", "video"),
+        ]
+        # media:content and <enclosure> name the same file: one enclosure, fields merged.
+        assert photo == [
+            Enclosure(CDN + "p3.jpg", "image/jpeg", 12345, None, CDN + "p3-small.jpg", "image")
+        ]
+        assert thumb_only == [Enclosure(CDN + "t4.jpg", medium="image")]
+        # javascript:, file: and data: URLs go; a negative length and a bad duration too.
+        assert hostile == [Enclosure(CDN + "h5.mp3", "audio/mpeg", medium="audio")]
+
+
+def test_atom_enclosure_links_are_kept_without_feedparsers_default_type() -> None:
+    feed = parse_feed(fixture("atom_links.xml"), URL, None, FETCHED)
+    assert [a.enclosures for a in feed.articles] == [
+        [Enclosure("https://links.example.com/ep1.mp3", "audio/mpeg", 1234, medium="audio")],
+        [],
+        [Enclosure("https://links.example.com/ep3.mp3", "audio/mpeg", medium="audio")],
+        [Enclosure("https://links.example.com/ep4.mp3")],  # no type given: none invented
+        [],
+    ]
+
+
+def test_json_feed_attachments_and_image_are_kept() -> None:
+    feed = parse_feed(fixture("media.json"), "https://media.example.com/feed.json", None, FETCHED)
+    episode, image_only = (a.enclosures for a in feed.articles)
+    art = "https://media.example.com/art/e1.jpg"
+    assert episode == [
+        Enclosure(CDN + "e1.mp3", "audio/mpeg", 4096, 1800, art, "audio", "MP3 version"),
+        Enclosure(CDN + "e1.m4a", "audio/x-m4a", None, None, art, "audio"),
+    ]
+    assert image_only == [Enclosure("https://media.example.com/art/e2.png", medium="image")]
+
+
+@pytest.mark.parametrize(
+    ("raw", "seconds"),
+    [("1:02:03", 3723), ("29:54", 1794), ("754", 754), ("95.5", 95), (1800, 1800),
+     ("", None), ("1:2:3:4", None), ("-5", None), ("ten", None), (True, None)],
+)  # fmt: skip
+def test_durations(raw: object, seconds: int | None) -> None:
+    assert parse_duration(raw) == seconds
+
+
+def test_enclosure_json_keeps_the_old_keys_and_adds_known_fields() -> None:
+    assert Enclosure("https://x.example/a.mp3").as_json() == {
+        "url": "https://x.example/a.mp3",
+        "type": None,
+        "length": None,
+    }
+    assert Enclosure("https://x.example/a.mp3", "audio/mpeg", 5, duration=60).as_json() == {
+        "url": "https://x.example/a.mp3",
+        "type": "audio/mpeg",
+        "length": 5,
+        "duration": 60,
+    }
 
 
 # The differential test: any text (C1, C0 controls, ESC, cp1252 punctuation, markup-ish
