@@ -64,6 +64,13 @@ class _Bail(Exception):
     """Not the plain shape this path handles: use feedparser."""
 
 
+def _join(base: str, link: str) -> str:
+    try:
+        return urljoin(base, link)
+    except ValueError:  # "http://[::1" (a bad IPv6 literal): feedparser's business
+        raise _Bail from None
+
+
 def _text(el: ET.Element) -> str:
     if len(el):
         raise _Bail  # markup inside an element: feedparser's business
@@ -75,7 +82,7 @@ def _title_or_link(target: dict[str, Any], el: ET.Element, url: str) -> None:
     value = _text(el).strip()
     if el.tag == "link":
         if value:  # an empty <link/> is no link (not the feed's own URL)
-            target["link"] = urljoin(url, value)
+            target["link"] = _join(url, value)
         return
     if "<" in value or "&" in value:
         raise _Bail  # feedparser may read it as HTML
@@ -149,7 +156,7 @@ def _item(item: ET.Element, url: str) -> dict[str, Any]:
                 raise _Bail
             permalink = (el.get("isPermaLink") or "true").lower() != "false"
             # feedparser reads a permalink guid as a URL relative to the feed.
-            e["id"] = urljoin(url, guid) if permalink else guid
+            e["id"] = _join(url, guid) if permalink else guid
             e["_guid_is_link"] = permalink
         elif tag == "pubDate":
             e["published"], e["published_parsed"] = _date(_text(el))
@@ -174,7 +181,7 @@ def _item(item: ET.Element, url: str) -> dict[str, Any]:
                 raise _Bail
             link: dict[str, Any] = {
                 "rel": "enclosure",
-                "href": urljoin(url, el.get("url", "").strip()),
+                "href": _join(url, el.get("url", "").strip()),
             }
             if el.get("type"):
                 link["type"] = el.get("type")
