@@ -76,6 +76,8 @@ def decode_xml(data: bytes, http_charset: str | None) -> str:
     Valid UTF-8 wins over a declaration because mislabelled UTF-8 is far more common than a
     legacy-encoded document that happens to be valid UTF-8.
     """
+    if data.startswith(codecs.BOM_UTF8):
+        return _undo_double_utf8(data[3:].decode("utf-8", "newsreader-cp1252"))
     for bom, name in _BOMS:
         if data.startswith(bom):
             return data[len(bom) :].decode(name, "replace")

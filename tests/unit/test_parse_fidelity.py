@@ -197,6 +197,14 @@ def test_utf8_with_a_few_bad_bytes_stays_utf8() -> None:
         assert feed.articles[1].link == "https://badbytes.example.com/1"
 
 
+def test_a_utf8_bom_document_with_a_stray_byte_keeps_its_quote() -> None:
+    data = b"\xef\xbb\xbf" + _rss("It\x92s \xe2\x80\x9cfine\xe2\x80\x9d", "x", False).encode(
+        "latin-1"
+    )
+    for feed in both(data):
+        assert feed.articles[0].title == "It’s “fine”"
+
+
 def test_a_clearly_legacy_document_still_goes_to_chardet() -> None:
     text = "Ça coûte très cher à Noël, déjà "
     data = (
