@@ -100,7 +100,11 @@ async def _try(fetcher: Fetcher, url: str) -> DiscoveredFeed | None:
     from newsreader.parse import looks_like_feed
 
     result = await fetcher.fetch(url)
-    if result.error or not result.body or not looks_like_feed(result.body):
+    if (
+        result.error
+        or not result.body
+        or not looks_like_feed(result.body, result.headers.get("content-type", ""))
+    ):
         return None
     try:
         parsed = await _parse(result)
@@ -121,7 +125,7 @@ async def discover(fetcher: Fetcher, url: str) -> DiscoveredFeed:
             raise FeedError(result.error)
         raise FeedError(f"{shown}: {result.error}")
     body = result.body or b""
-    if local_path(url) is not None or looks_like_feed(body):
+    if local_path(url) is not None or looks_like_feed(body, result.headers.get("content-type", "")):
         # A local file is never a web page to search; a sniffed feed must parse.
         try:
             parsed = await _parse(result)

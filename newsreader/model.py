@@ -31,14 +31,29 @@ class FeedError(NewsreaderError):
 
 @dataclass(slots=True)
 class Enclosure:
+    """A media file an item carries (podcast audio, video, a picture): http(s) URLs only."""
+
     url: str
-    type: str | None = None
-    length: int | None = None
+    type: str | None = None  # MIME type
+    length: int | None = None  # bytes
+    duration: int | None = None  # seconds
+    thumbnail: str | None = None  # URL of a picture for it
+    medium: str | None = None  # "audio", "video", "image"...
+    title: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """For the store's JSON column: url, type and length always, the rest when known."""
+        out: dict[str, Any] = {"url": self.url, "type": self.type, "length": self.length}
+        for key in ("duration", "thumbnail", "medium", "title"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        return out
 
 
 @dataclass(slots=True)
 class ParsedArticle:
-    """One item as parse.py normalises it: text already cleaned, link absolute http(s) or None,
+    """One item as newsreader.parse normalises it: text already cleaned, link absolute http(s) or None,
     datetimes timezone-aware UTC (never after the fetch time)."""
 
     title: str

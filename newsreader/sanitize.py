@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 
 # Whole escape sequences first, so their payloads (an OSC 52 clipboard write, an OSC 8 URL)
-# go with them instead of being left behind as visible junk.
+# go with them instead of being left behind as visible junk. A lone C1 string introducer
+# (0x90, 0x9d...) is far more often a stray byte than an attack: it goes alone, so it never
+# takes the rest of a title with it (the payload left behind is inert text).
 _ESCAPE_SEQ = re.compile(
     r"""
     (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]              # CSI ... final byte
-    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])      # OSC / DCS / SOS / PM / APC ...
+    | \x1b[\]PX^_]                                 # OSC / DCS / SOS / PM / APC ...
       .*?(?:\x07|\x1b\\|\x9c|$)                    # ... up to BEL or ST (or the end)
     | \x1b[ -/]*[0-~]?                             # other two/three byte ESC sequences
     """,

@@ -109,7 +109,7 @@ def upsert(
             json.dumps(a.categories, ensure_ascii=False),
             pack(a.summary_html),
             pack(a.content_html),
-            json.dumps([{"url": e.url, "type": e.type, "length": e.length} for e in a.enclosures]),
+            json.dumps([e.as_json() for e in a.enclosures]),
             chash,
             int(opinion),
             rank,

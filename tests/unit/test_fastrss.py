@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from newsreader.demo import DEMO_DIR
-from newsreader.fastrss import parse_rss
 from newsreader.model import FeedError
 from newsreader.parse import parse_feed
+from newsreader.parse.fastrss import parse_rss
 from tests.conftest import FIXTURES
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "bench"))
@@ -64,6 +64,8 @@ def test_fast_path_is_taken_for_plain_rss_and_agrees() -> None:
         "<title>T</title><link>a</link><category domain='x'>c</category>",
         "<title>T</title><link>a</link><enclosure url='/e.mp3' length='12' type='audio/mpeg'/>",
         "<title>T</title><link>a</link></item><title>Second channel title</title><item>",
+        "<title>T</title><link>http://[oops/a</link>",  # urljoin raises on a bad IPv6 host
+        "<title>T</title><link>a</link><guid>http://[x/g</guid>",
     ],
 )
 def test_unusual_items_agree_or_fall_back(item: str) -> None:

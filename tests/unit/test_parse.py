@@ -472,3 +472,22 @@ def test_looks_like_feed_edge_cases() -> None:
     assert not looks_like_feed(b"<!-- <rss> --><html></html>")
     assert looks_like_feed(b"<!-- <html> -->\n<feed xmlns='http://www.w3.org/2005/Atom'/>")
     assert not looks_like_feed(b"\x00\x01\x02 garbage")
+
+
+def test_parser_package_stays_lean() -> None:
+    """Refresh's worker processes import only the parser: never the store, sqlite3, Textual,
+    and not feedparser until a feed needs it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, newsreader.worker\n"
+        "from newsreader.parse import parse_feed\n"
+        "print(' '.join(sorted(sys.modules)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert "newsreader.parse.feed" in out
+    for heavy in ("newsreader.store", "sqlite3", "textual", "feedparser", "newsreader.refresh"):
+        assert heavy not in out

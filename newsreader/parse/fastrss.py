@@ -3,7 +3,7 @@
 feedparser handles every dialect and every mistake, at ~5-10 ms for a 30-item feed; a large
 refresh spends most of its CPU there. For a well-formed RSS 2.0 document that uses only the
 common elements, ElementTree (C expat) reads the same values in a fraction of that time.
-This module builds the same entry dictionaries feedparser would, which parse.py normalises
+This module builds the same entry dictionaries feedparser would, which feed.py normalises
 with the very same code; anything unusual (an unknown element, xml:base, markup in a title,
 a date email.utils cannot read, nested markup) returns None and feedparser takes over.
 tests/unit/test_fastrss.py checks the two paths agree on every fixture feed.
@@ -16,6 +16,8 @@ import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import urljoin
+
+from newsreader.parse.fields import repair_text
 
 _CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 _DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
@@ -62,17 +64,25 @@ class _Bail(Exception):
     """Not the plain shape this path handles: use feedparser."""
 
 
+def _join(base: str, link: str) -> str:
+    try:
+        return urljoin(base, link)
+    except ValueError:  # "http://[::1" (a bad IPv6 literal): feedparser's business
+        raise _Bail from None
+
+
 def _text(el: ET.Element) -> str:
     if len(el):
         raise _Bail  # markup inside an element: feedparser's business
-    return el.text or ""
+    return repair_text((el.text or "").strip())  # feedparser strips, then repairs
 
 
 def _title_or_link(target: dict[str, Any], el: ET.Element, url: str) -> None:
     """A channel's or item's <title> or <link>, as feedparser records them."""
     value = _text(el).strip()
     if el.tag == "link":
-        target["link"] = urljoin(url, value)
+        if value:  # an empty <link/> is no link (not the feed's own URL)
+            target["link"] = _join(url, value)
         return
     if "<" in value or "&" in value:
         raise _Bail  # feedparser may read it as HTML
@@ -146,7 +156,7 @@ def _item(item: ET.Element, url: str) -> dict[str, Any]:
                 raise _Bail
             permalink = (el.get("isPermaLink") or "true").lower() != "false"
             # feedparser reads a permalink guid as a URL relative to the feed.
-            e["id"] = urljoin(url, guid) if permalink else guid
+            e["id"] = _join(url, guid) if permalink else guid
             e["_guid_is_link"] = permalink
         elif tag == "pubDate":
             e["published"], e["published_parsed"] = _date(_text(el))
@@ -169,7 +179,10 @@ def _item(item: ET.Element, url: str) -> dict[str, Any]:
         elif tag == "enclosure":
             if el.get("url") is None or len(el):
                 raise _Bail
-            link = {"rel": "enclosure", "href": urljoin(url, el.get("url", "").strip())}
+            link: dict[str, Any] = {
+                "rel": "enclosure",
+                "href": _join(url, el.get("url", "").strip()),
+            }
             if el.get("type"):
                 link["type"] = el.get("type")
             if el.get("length"):

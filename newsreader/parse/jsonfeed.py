@@ -11,8 +11,9 @@ import codecs
 import json
 from datetime import datetime
 
-from newsreader.model import Enclosure, ParsedArticle, ParsedFeed
-from newsreader.parse import (
+from newsreader.model import ParsedArticle, ParsedFeed
+from newsreader.parse.dates import norm_datetime, parse_date
+from newsreader.parse.fields import (
     MAX_HTML_CHARS,
     MAX_ITEMS,
     ParseError,
@@ -22,9 +23,9 @@ from newsreader.parse import (
     derive_title,
     fix_links,
     is_empty,
-    norm_datetime,
-    parse_date,
-    parse_length,
+    make_enclosure,
+    merge_enclosures,
+    repair_text,
     text_to_html,
 )
 from newsreader.sanitize import clean_line
@@ -105,7 +106,7 @@ def _decode(data: bytes, warnings: list[str]) -> str:
 def _str(value: object) -> str | None:
     """A string field, tolerating numbers where a string belongs."""
     if isinstance(value, str):
-        return value
+        return repair_text(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
     return None
@@ -151,14 +152,22 @@ def _article(item: dict, url: str, now: datetime, feed_author: str | None) -> Pa
         published = updated
 
     tags = item.get("tags")
-    enclosures = []
     attachments = item.get("attachments")
-    for att in attachments if isinstance(attachments, list) else []:
-        if isinstance(att, dict):
-            href = absolute_url(att.get("url"), url)
-            if href:
-                ctype = clean_line(_str(att.get("mime_type")), limit=200) or None
-                enclosures.append(Enclosure(href, ctype, parse_length(att.get("size_in_bytes"))))
+    enclosures = merge_enclosures(
+        [
+            make_enclosure(
+                att.get("url"),
+                url,
+                att.get("mime_type"),
+                att.get("size_in_bytes"),
+                duration=att.get("duration_in_seconds"),
+                title=_str(att.get("title")),
+            )
+            for att in (attachments if isinstance(attachments, list) else [])
+            if isinstance(att, dict)
+        ],
+        absolute_url(item.get("image"), url),
+    )
 
     guid = clean_line(_str(item.get("id")), limit=2000)
     title = clean_line(_str(item.get("title"))) or derive_title(summary_html, content_html)
