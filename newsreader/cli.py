@@ -78,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     rf.add_argument("--force", action="store_true", help="ignore the schedule (not Retry-After)")
     rf.add_argument("--json", action="store_true", help="print JSON")
 
+    sy = sub.add_parser("sync", help="sync with the feed server in [sync] and print a summary")
+    sy.add_argument("--json", action="store_true", help="print JSON")
+
     ls = sub.add_parser("list", help="list stored articles, newest first")
     ls.add_argument("--unread", action="store_true")
     ls.add_argument("--starred", action="store_true")
@@ -317,6 +320,27 @@ def cmd_refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sync(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from newsreader.sync import run_sync
+
+    rt = _runtime(args)
+    if rt.settings.sync is None:
+        raise Failed(f"{rt.config_path}: no [sync] section (see config.example.toml)")
+    with rt.open_store() as store:
+        report = asyncio.run(
+            run_sync(rt, store, rt.settings.sync, keep_days=rt.settings.store.keep_days)
+        )
+    if args.json:
+        _print_json(report.to_json())
+    elif not report.error:
+        print(report.line())
+    if report.error:
+        raise Failed(report.line())
+    return 0
+
+
 def _view_from(args: argparse.Namespace, rt: Runtime, store: Store):  # -> View
     from newsreader.model import View
 
@@ -492,6 +516,7 @@ COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
     "refresh": cmd_refresh,
+    "sync": cmd_sync,
     "list": cmd_list,
     "show": cmd_show,
     "mark": cmd_mark,
