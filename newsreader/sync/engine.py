@@ -250,7 +250,8 @@ def _sync_subscriptions(
             report.feeds_removed += 1
     ids = store.sync_feeds(subs.feeds)
     mapping = {rf.remote_id: ids[url] for url, rf in wanted.items() if url in ids}
-    state.set_feed_map(store, mapping)
+    if mapping != before:
+        state.set_feed_map(store, mapping)
     titles = {f.id: f.title for f in store.feeds(list(wanted), counts=False)}
     for url, rf in wanted.items():
         title = clean_line(rf.title, 300)

@@ -11,6 +11,7 @@ the reading list minus read (xt); ids come as decimal or as tag:google.com,2005:
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterable
 from typing import Any
@@ -63,6 +64,7 @@ class GReaderClient:
         self._password = password
         self._auth: str | None = None
         self._token: str | None = None
+        self._token_lock = asyncio.Lock()
 
     # -- session --------------------------------------------------------------------------
 
@@ -97,10 +99,11 @@ class GReaderClient:
         return {"Authorization": f"GoogleLogin auth={self._auth}"}
 
     async def _token_value(self) -> str:
-        if self._token is None:
-            r = await self._get("/reader/api/0/token", json=False)
-            self._token = r.text.strip()
-        return self._token
+        async with self._token_lock:  # batches sent at once share one token request
+            if self._token is None:
+                r = await self._get("/reader/api/0/token", json=False)
+                self._token = r.text.strip()
+            return self._token
 
     async def _get(self, path: str, params: Any = None, *, json: bool = True) -> httpx.Response:
         r = await self.http.request("GET", path, params=params, headers=self._headers())
@@ -205,8 +208,6 @@ class GReaderClient:
         return await self._ids(params)
 
     async def items(self, ids: Iterable[int]) -> list[RemoteItem]:
-        import asyncio
-
         wanted = sorted(set(ids))
         batches = [wanted[i : i + CONTENTS_BATCH] for i in range(0, len(wanted), CONTENTS_BATCH)]
         results = await asyncio.gather(*(self._contents(b) for b in batches))
@@ -227,8 +228,6 @@ class GReaderClient:
 
     async def push(self, marks: list[Mark]) -> list[Mark]:
         """Send marks in batches, one edit-tag per state and batch; returns those sent."""
-        import asyncio
-
         groups: dict[tuple[str, str], list[Mark]] = {}
         for m in marks:
             tag = READ if m.field == "read" else STARRED
