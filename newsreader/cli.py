@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="fetch each new article's web page for offline reading",
     )
+    a.add_argument(
+        "--local",
+        action="store_true",
+        help="with [sync]: fetch this feed directly instead of subscribing on the server",
+    )
 
     r = sub.add_parser("remove", help="unsubscribe from a feed and drop its stored articles")
     r.add_argument("url", metavar="URL")
@@ -178,6 +183,16 @@ def cmd_add(args: argparse.Namespace) -> int:
     from newsreader.refresh import subscribe
 
     rt = _runtime(args)
+    sync = rt.settings.sync
+    if sync is not None and not args.local and args.url.lower().startswith(("http://", "https://")):
+        from newsreader.sync.engine import subscribe_remote
+
+        with rt.open_store() as store:
+            report = asyncio.run(
+                subscribe_remote(rt, store, sync, args.url, keep_days=rt.settings.store.keep_days)
+            )
+        print(f"Subscribed on {report.server} to <{clean_line(args.url)}>: {report.new} articles")
+        return 0
     feed = FeedConfig(
         url=args.url,
         title=args.title,
@@ -196,6 +211,13 @@ def cmd_remove(args: argparse.Namespace) -> int:
     url = rt.find_feed_url(args.url)
     if url is None:
         raise Failed(f"not subscribed to {args.url}")
+    if rt.settings.sync is not None:
+        import asyncio
+
+        from newsreader.sync.engine import unsubscribe_remote
+
+        with rt.open_store() as store:
+            asyncio.run(unsubscribe_remote(store, rt.settings.sync, url))
     feed = rt.remove_subscription(url)
     from newsreader.store import Store
 

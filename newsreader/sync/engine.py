@@ -309,3 +309,55 @@ def _store_items(
                 "INSERT OR IGNORE INTO sync_items (remote_id, article_id) VALUES (?, NULL)",
                 [(r,) for r in orphans],
             )
+
+
+async def _session(settings: SyncSettings, password: str | None) -> Client:
+    if password is None:
+        from newsreader.sync.secret import password as resolve
+
+        password = resolve(settings)
+    client = make_client(settings, password)
+    try:
+        await client.login()
+    except BaseException:
+        await client.http.close()  # type: ignore[attr-defined]
+        raise
+    return client
+
+
+async def subscribe_remote(
+    subs: Subscriptions,
+    store: Store,
+    settings: SyncSettings,
+    url: str,
+    *,
+    keep_days: int = 0,
+    password: str | None = None,
+) -> SyncReport:
+    """Subscribe on the server, then sync so the feed and its items arrive (raises SyncError)."""
+    client = await _session(settings, password)
+    try:
+        await client.subscribe(url)
+    finally:
+        await client.http.close()  # type: ignore[attr-defined]
+    report = await run_sync(subs, store, settings, keep_days=keep_days, password=password)
+    if report.error:
+        raise SyncError(report.error, report.kind or "api")
+    return report
+
+
+async def unsubscribe_remote(
+    store: Store, settings: SyncSettings, url: str, *, password: str | None = None
+) -> bool:
+    """Unsubscribe on the server if the feed came from it; False if it is a local feed."""
+    state.ensure(store)
+    feed_id = store.feed_id(url)
+    remote = {fid: rid for rid, fid in state.feed_map(store).items()}.get(feed_id or -1)
+    if remote is None:
+        return False
+    client = await _session(settings, password)
+    try:
+        await client.unsubscribe(remote)
+    finally:
+        await client.http.close()  # type: ignore[attr-defined]
+    return True

@@ -163,7 +163,9 @@ class FeverClient:
 
     async def subscribe(self, url: str) -> None:
         raise SyncError(
-            f"the Fever API cannot subscribe; add {url} on {self.http.host} itself", "config"
+            f"the Fever API cannot subscribe; add {url} on {self.http.host} itself, "
+            "or add it here with --local",
+            "config",
         )
 
     async def unsubscribe(self, remote_id: str) -> None:

@@ -4,6 +4,7 @@ sees in the store and on the server after each sync, and the requests it took.""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -50,6 +51,8 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     out, err = capsys.readouterr()
     assert PASSWORD not in out + err
+    live = os.environ.get("NEWSREADER_TEST_GREADER_PASSWORD")
+    assert not live or live not in out + err
     return code, out, err
 
 
@@ -399,3 +402,47 @@ def test_server_unsubscribe_and_folder_changes_follow(
     assert report["feeds_removed"] == 1
     feeds = json.loads(run(capsys, "feeds", "--json")[1])
     assert [(f["title"], f["tags"]) for f in feeds] == [("World News", ["Europe"])]
+
+
+def test_add_and_remove_subscribe_on_the_server_unless_local(
+    home: Path, synced: FakeGReader, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import FIXTURES
+
+    sync(capsys)
+    code, out, err = run(capsys, "add", "https://new.example/feed.xml")
+    assert code == 0 and out.startswith("Subscribed on 127.0.0.1"), err
+    assert "https://new.example/feed.xml" in {f.url for f in synced.feeds.values()}
+    urls = {f["url"] for f in json.loads(run(capsys, "feeds", "--json")[1])}
+    assert "https://new.example/feed.xml" in urls
+    code, out, err = run(capsys, "remove", "https://feed2.example/rss")
+    assert code == 0 and "feed/2" not in synced.feeds
+    # a local file feed is fetched directly and never sent to the server
+    local = (FIXTURES / "feeds" / "rss20.xml").as_uri()
+    code, out, err = run(capsys, "add", local)
+    assert code == 0 and local not in {f.url for f in synced.feeds.values()}
+    code, out, err = run(capsys, "remove", local)
+    assert code == 0 and len(synced.feeds) == 2
+
+
+@pytest.mark.skipif(
+    not all(os.environ.get(f"NEWSREADER_TEST_GREADER_{k}") for k in ("URL", "USER", "PASSWORD")),
+    reason="set NEWSREADER_TEST_GREADER_URL, _USER and _PASSWORD to sync with a real server",
+)
+def test_live_server(
+    home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Read-only against a real server: two syncs, the second one cheap; no mark is sent."""
+    env = os.environ
+    monkeypatch.setenv("NEWSREADER_SYNC_PASSWORD", env["NEWSREADER_TEST_GREADER_PASSWORD"])
+    (home / "config" / "config.toml").write_text(
+        f'[sync]\nprovider = "greader"\nurl = "{env["NEWSREADER_TEST_GREADER_URL"]}"\n'
+        f'username = "{env["NEWSREADER_TEST_GREADER_USER"]}"\n'
+    )
+    code, out, err = run(capsys, "sync", "--json")
+    assert code == 0, err
+    first = json.loads(out)
+    code, out, err = run(capsys, "sync", "--json")
+    again = json.loads(out)
+    assert code == 0 and again["pushed"] == 0 and again["requests"] <= 5 + (again["new"] > 0) * 2
+    assert first["error"] is None and again["error"] is None
