@@ -61,7 +61,8 @@ class FeverClient:
         )
 
     async def login(self) -> None:
-        await self._call("")
+        """Nothing to do: every request carries the key, and the first answer says whether it
+        was accepted (auth: 0) before anything is written. Saves a request per sync."""
 
     async def feeds(self) -> list[RemoteFeed]:
         groups_doc, feeds_doc = await asyncio.gather(self._call("groups"), self._call("feeds"))

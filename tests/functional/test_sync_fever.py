@@ -118,6 +118,9 @@ def test_local_marks_are_pushed(
     assert report["pushed"] == 2 and report["pending"] == 0
     assert links[read_link] not in phone.ids("unread")
     assert phone.ids("saved") == {links[star_link]}
+    # nothing new: groups, feeds, unread ids, saved ids, items since the last one
+    again = sync(capsys)
+    assert again["requests"] == 5 and again["new"] == again["pushed"] == again["pulled"] == 0
 
 
 def test_server_marks_are_pulled_and_stars_go_both_ways(

@@ -3,6 +3,7 @@ sees in the store and on the server after each sync, and the requests it took.""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sqlite3
@@ -446,3 +447,52 @@ def test_live_server(
     again = json.loads(out)
     assert code == 0 and again["pushed"] == 0 and again["requests"] <= 5 + (again["new"] > 0) * 2
     assert first["error"] is None and again["error"] is None
+
+
+async def test_the_reader_syncs_on_r_and_its_marks_reach_the_server(
+    home: Path, synced: FakeGReader, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsreader.runtime import Runtime
+    from newsreader.tui.app import NewsApp
+    from tests.functional.test_app import settle, visible_text
+
+    await asyncio.to_thread(sync, capsys)  # the CLI runs its own event loop
+    (home / "config" / "config.toml").write_text(
+        "[refresh]\non_start = false\ninterval = 0\n\n"
+        f'[sync]\nprovider = "greader"\nurl = "{synced.url}"\nusername = "reader"\n'
+    )
+    synced.add_item(synced.feeds["feed/1"], 500, title="Harbour wall repaired")
+    app = NewsApp(Runtime.load())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(app, pilot)
+        assert len(app.headlines.ids) == 7
+        starred = app.headlines.row(0).title
+        await pilot.press("s")  # journalled by the store's trigger, no TUI code involved
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert len(app.headlines.ids) == 8
+        assert any("Harbour wall repaired" in line for line in visible_text(app.headlines))
+        assert next(i for i in synced.items.values() if i.title == starred).starred
+        # the server goes away: the reader says offline and keeps working
+        synced.stop()
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert "offline" in app.status.render().plain
+        await pilot.press("j", "enter")
+        assert app.article_view.article is not None
+
+
+def test_reading_a_local_copy_of_a_server_story_reads_it_on_the_server(
+    home: Path, synced: FakeGReader, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tests.conftest import FIXTURES
+
+    link = "https://courier.example.com/news/river-levels"  # also in the local rss20.xml
+    item = synced.add_item(synced.feeds["feed/2"], 600, title="River levels (server)", link=link)
+    local = (FIXTURES / "feeds" / "rss20.xml").as_uri()
+    configure(home, synced.url, feeds=f'[[feeds]]\nurl = "{local}"\n\n')
+    assert run(capsys, "refresh")[0] == 0
+    with store(home) as s:
+        copy = next(r.id for r in s.page(View(feed_id=s.feed_id(local))) if r.link == link)
+    run(capsys, "mark", str(copy), "--read")  # the store marks every copy of the link read
+    assert sync(capsys)["pushed"] == 1 and item.read
