@@ -64,6 +64,7 @@ class FakeGReader:
         self.token = "fake-token-1"
         self.broken: int | None = None  # answer every request with this status
         self.fail: dict[str, int] = {}  # path (after the base) -> status to answer with
+        self.override: dict[str, bytes] = {}  # path -> a JSON body to answer with instead
         self._server: ThreadingHTTPServer | None = None
 
     # -- content -------------------------------------------------------------------------
@@ -149,6 +150,8 @@ class FakeGReader:
         path = path[len(base) :]
         if path in self.fail:
             return _send(h, self.fail[path], "text/plain", b"failed")
+        if path in self.override:
+            return _send(h, 200, "application/json", self.override[path])
         if path == "/accounts/ClientLogin":
             if params.get("Email") == [self.username] and params.get("Passwd") == [self.password]:
                 body = f"SID={self.auth}\nLSID=null\nAuth={self.auth}\n".encode()

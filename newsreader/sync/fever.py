@@ -45,7 +45,7 @@ class FeverClient:
             raise SyncError(f"{self.http.host}: no Fever API here (HTTP {r.status_code}); {HINT}")
         try:
             doc = r.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested to blow the stack
             doc = None
         if not isinstance(doc, dict) or "api_version" not in doc:
             raise SyncError(f"{self.http.host} does not answer as a Fever API; {HINT}")
@@ -79,8 +79,11 @@ class FeverClient:
             for fid in str(link.get("feed_ids") or "").split(","):
                 if name and fid.strip():
                     folders.setdefault(fid.strip(), []).append(name)
+        if not isinstance(feeds_doc.get("feeds"), list):
+            # Never read as "no feeds": that would unsubscribe every feed here.
+            raise SyncError(f"{self.http.host}: no feed list in the Fever answer; {HINT}")
         out = []
-        for f in feeds_doc.get("feeds") or []:
+        for f in feeds_doc["feeds"]:
             if not isinstance(f, dict) or not isinstance(f.get("url"), str) or "id" not in f:
                 continue
             fid = str(f["id"])

@@ -138,7 +138,7 @@ class GReaderClient:
     def _json(self, r: httpx.Response, path: str) -> dict[str, Any]:
         try:
             doc = r.json()
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested to blow the stack
             doc = None
         if not isinstance(doc, dict):
             raise SyncError(f"{self.http.host}{path}: the answer is not a JSON object; {HINT}")
@@ -149,8 +149,11 @@ class GReaderClient:
     async def feeds(self) -> list[RemoteFeed]:
         path = "/reader/api/0/subscription/list"
         doc = self._json(await self._get(path, {"output": "json"}), path)
+        if not isinstance(doc.get("subscriptions"), list):
+            # Never read as "no subscriptions": that would unsubscribe every feed here.
+            raise SyncError(f"{self.http.host}{path}: no subscription list in the answer; {HINT}")
         out = []
-        for sub in doc.get("subscriptions") or []:
+        for sub in doc["subscriptions"]:
             if not isinstance(sub, dict) or not isinstance(sub.get("id"), str):
                 continue
             url = sub.get("url")

@@ -496,3 +496,28 @@ def test_reading_a_local_copy_of_a_server_story_reads_it_on_the_server(
         copy = next(r.id for r in s.page(View(feed_id=s.feed_id(local))) if r.link == link)
     run(capsys, "mark", str(copy), "--read")  # the store marks every copy of the link read
     assert sync(capsys)["pushed"] == 1 and item.read
+
+
+def test_a_hostile_server_answer_is_one_line_or_ignored(
+    home: Path, synced: FakeGReader, capsys: pytest.CaptureFixture[str]
+) -> None:
+    subs = "/reader/api/0/subscription/list"
+    ids = "/reader/api/0/stream/items/ids"
+    sync(capsys)
+    for body in (b"[" * 100_000, b'{"itemRefs": 5}', b"\x1b[31m<html>"):
+        synced.override[subs] = body
+        code, out, err = run(capsys, "sync")
+        assert code == 1 and "Traceback" not in err and "\x1b" not in err
+        assert len(err.splitlines()) == 1 and "check sync.url" in err
+    # an answer without a subscription list never unsubscribes anything
+    assert len(json.loads(run(capsys, "feeds", "--json")[1])) == 2
+    # junk entries are skipped; a javascript: feed URL is never subscribed
+    synced.override[subs] = json.dumps(
+        {"subscriptions": [1, None, {"id": 5}, {"id": "feed/9", "url": "javascript:alert(1)"}]}
+    ).encode()
+    synced.override[ids] = json.dumps(
+        {"itemRefs": [{"id": "zz"}, 7, {"id": None}], "continuation": ["x"]}
+    ).encode()
+    report = sync(capsys)
+    assert report["error"] is None and report["new"] == 0 and report["feeds_added"] == 0
+    assert "javascript" not in (home / "config" / "feeds.toml").read_text()
