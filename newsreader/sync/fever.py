@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from newsreader.sync.http import Http, SyncError
-from newsreader.sync.remote import RemoteFeed, RemoteItem, to_int64
+from newsreader.sync.remote import RemoteFeed, RemoteItem, opt_text, text, to_int64
 from newsreader.sync.state import Mark
 
 PAGE = 50
@@ -91,8 +91,8 @@ class FeverClient:
                 RemoteFeed(
                     remote_id=fid,
                     url=f["url"],
-                    title=f.get("title") if isinstance(f.get("title"), str) else "",
-                    site_url=f.get("site_url") if isinstance(f.get("site_url"), str) else None,
+                    title=text(f.get("title")),
+                    site_url=opt_text(f.get("site_url")),
                     folders=folders.get(fid, []),
                 )
             )
@@ -190,10 +190,10 @@ def _item(raw: dict[str, Any]) -> RemoteItem | None:
     return RemoteItem(
         remote_id=rid,
         feed_id=str(raw["feed_id"]),
-        title=raw.get("title") if isinstance(raw.get("title"), str) else "",
-        link=raw.get("url") if isinstance(raw.get("url"), str) else None,
-        author=raw.get("author") if isinstance(raw.get("author"), str) else None,
-        html=raw.get("html") if isinstance(raw.get("html"), str) else None,
+        title=text(raw.get("title")),
+        link=opt_text(raw.get("url")),
+        author=opt_text(raw.get("author")),
+        html=opt_text(raw.get("html")),
         published=float(created)
         if isinstance(created, int | float) and not isinstance(created, bool)
         else None,

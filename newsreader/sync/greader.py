@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from newsreader.sync.http import Http, SyncError
-from newsreader.sync.remote import RemoteFeed, RemoteItem, to_int64
+from newsreader.sync.remote import RemoteFeed, RemoteItem, opt_text, text, to_int64
 from newsreader.sync.state import Mark
 
 ITEM_PREFIX = "tag:google.com,2005:reader/item/"
@@ -171,8 +171,8 @@ class GReaderClient:
                 RemoteFeed(
                     remote_id=sub["id"],
                     url=url,
-                    title=sub.get("title") if isinstance(sub.get("title"), str) else "",
-                    site_url=sub.get("htmlUrl") if isinstance(sub.get("htmlUrl"), str) else None,
+                    title=text(sub.get("title")),
+                    site_url=opt_text(sub.get("htmlUrl")),
                     folders=folders,
                 )
             )
@@ -304,9 +304,9 @@ def _item(raw: dict[str, Any]) -> RemoteItem | None:
     return RemoteItem(
         remote_id=rid,
         feed_id=feed_id,
-        title=raw.get("title") if isinstance(raw.get("title"), str) else "",
+        title=text(raw.get("title")),
         link=_href(raw.get("canonical")) or _href(raw.get("alternate")),
-        author=raw.get("author") if isinstance(raw.get("author"), str) else None,
+        author=opt_text(raw.get("author")),
         html=html,
         published=published,
         updated=updated,

@@ -32,3 +32,12 @@ def to_int64(value: int) -> int:
     """Ids as SQLite integers: 64-bit unsigned ids (a hex form may set the top bit) wrap."""
     value &= 0xFFFFFFFFFFFFFFFF
     return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def text(value: object) -> str:
+    """A string field of a server's JSON, or "" when it is anything else."""
+    return value if isinstance(value, str) else ""
+
+
+def opt_text(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None
