@@ -64,6 +64,7 @@ class FakeGReader:
         self.token = "fake-token-1"
         self.broken: int | None = None  # answer every request with this status
         self.fail: dict[str, int] = {}  # path (after the base) -> status to answer with
+        self.throttle = 0  # answer this many requests 429 with Retry-After: 0
         self.override: dict[str, bytes] = {}  # path -> a JSON body to answer with instead
         self._server: ThreadingHTTPServer | None = None
 
@@ -142,6 +143,9 @@ class FakeGReader:
             self.log.append((method, path, params))
         if self.latency:
             time.sleep(self.latency)
+        if self.throttle > 0:
+            self.throttle -= 1
+            return _send(h, 429, "text/plain", b"slow down", {"Retry-After": "0"})
         if self.broken:
             return _send(h, self.broken, "text/plain", b"down", {"Retry-After": "3600"})
         base = "/api/greader.php"

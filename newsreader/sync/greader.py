@@ -16,9 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-import httpx
-
-from newsreader.sync.http import Http, SyncError
+from newsreader.sync.http import Answer, Http, SyncError
 from newsreader.sync.remote import RemoteFeed, RemoteItem, opt_text, text, to_int64
 from newsreader.sync.state import Mark
 
@@ -105,11 +103,11 @@ class GReaderClient:
                 self._token = r.text.strip()
             return self._token
 
-    async def _get(self, path: str, params: Any = None, *, json: bool = True) -> httpx.Response:
+    async def _get(self, path: str, params: Any = None, *, json: bool = True) -> Answer:
         r = await self.http.request("GET", path, params=params, headers=self._headers())
         return self._check(r, path, json)
 
-    async def _post(self, path: str, data: dict[str, Any], *, json: bool = True) -> httpx.Response:
+    async def _post(self, path: str, data: dict[str, Any], *, json: bool = True) -> Answer:
         data = {**data, "T": await self._token_value()}
         r = await self.http.request("POST", path, data=data, headers=self._headers())
         if r.status_code == 401 and r.headers.get("X-Reader-Google-Bad-Token"):
@@ -118,7 +116,7 @@ class GReaderClient:
             r = await self.http.request("POST", path, data=data, headers=self._headers())
         return self._check(r, path, json)
 
-    def _check(self, r: httpx.Response, path: str, json: bool) -> httpx.Response:
+    def _check(self, r: Answer, path: str, json: bool) -> Answer:
         if r.status_code in (401, 403):
             raise SyncError(
                 f"{self.http.host} refused {path} (HTTP {r.status_code}); "
@@ -135,7 +133,7 @@ class GReaderClient:
             raise SyncError(f"{self.http.host}{path}: the answer is not JSON; {HINT}")
         return r
 
-    def _json(self, r: httpx.Response, path: str) -> dict[str, Any]:
+    def _json(self, r: Answer, path: str) -> dict[str, Any]:
         try:
             doc = r.json()
         except (ValueError, RecursionError):  # not JSON, or nested to blow the stack

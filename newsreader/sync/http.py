@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import email.utils
+import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -54,6 +56,25 @@ def retry_after(value: str | None) -> float | None:
     return min(max(seconds, 0.0), 24 * 3600.0)
 
 
+MAX_BODY = 64 * 1024 * 1024  # a 250-item batch of long articles is a few MB
+
+
+@dataclass(slots=True)
+class Answer:
+    """A whole response, read within MAX_BODY."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        return json.loads(self.content)
+
+
 class Http:
     """Requests to one server, at most `concurrency` at a time, counted for the report."""
 
@@ -81,7 +102,7 @@ class Http:
         params: Any = None,
         data: Any = None,
         headers: dict[str, str] | None = None,
-    ) -> httpx.Response:
+    ) -> Answer:
         """One request (path is appended to the base URL); 429/503 with a short Retry-After
         are waited out and retried, anything else that is not a response raises SyncError."""
         url = self.base_url + path
@@ -90,9 +111,7 @@ class Http:
             async with self._limit:
                 self.requests += 1
                 try:
-                    response = await self._client.request(
-                        method, url, params=params, data=data, headers=headers
-                    )
+                    response = await self._send(method, url, params, data, headers)
                 except httpx.TimeoutException:
                     raise SyncError(
                         f"{self.host} did not answer within {self.timeout:g} s; "
@@ -105,6 +124,10 @@ class Http:
                         f"cannot reach {self.host}: {reason}; check sync.url and the network",
                         "offline",
                     ) from None
+                except httpx.TooManyRedirects:
+                    raise SyncError(f"{self.host}: a redirect loop; check sync.url") from None
+                except httpx.RequestError as exc:  # e.g. a body that is not the gzip it says
+                    raise SyncError(f"{self.host}: a bad answer ({describe_error(exc)})") from None
             if response.status_code in (429, 503):
                 wait = retry_after(response.headers.get("Retry-After"))
                 if attempt < RETRIES and wait is not None and wait <= RETRY_WAIT_LIMIT:
@@ -118,3 +141,20 @@ class Http:
                     retry_after=wait,
                 )
             return response
+
+    async def _send(
+        self, method: str, url: str, params: Any, data: Any, headers: dict[str, str] | None
+    ) -> Answer:
+        request = self._client.build_request(method, url, params=params, data=data, headers=headers)
+        response = await self._client.send(request, stream=True)
+        try:
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > MAX_BODY:
+                    raise SyncError(
+                        f"{self.host}: an answer larger than {MAX_BODY >> 20} MB; check sync.url",
+                    )
+        finally:
+            await response.aclose()
+        return Answer(response.status_code, response.headers, bytes(body))

@@ -521,3 +521,20 @@ def test_a_hostile_server_answer_is_one_line_or_ignored(
     report = sync(capsys)
     assert report["error"] is None and report["new"] == 0 and report["feeds_added"] == 0
     assert "javascript" not in (home / "config" / "feeds.toml").read_text()
+
+
+def test_a_short_retry_after_is_waited_out_and_a_huge_answer_refused(
+    home: Path,
+    synced: FakeGReader,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from newsreader.sync import http
+
+    synced.throttle = 2  # 429 Retry-After: 0, twice
+    report = sync(capsys)
+    assert report["new"] == 7 and report["requests"] == 7 + 2
+    monkeypatch.setattr(http, "MAX_BODY", 1000)
+    synced.override["/reader/api/0/subscription/list"] = b'{"subscriptions": []' + b" " * 2000
+    code, _, err = run(capsys, "sync")
+    assert code == 1 and "an answer larger than 0 MB" in err
