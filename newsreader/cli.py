@@ -61,6 +61,11 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="fetch each new article's web page for offline reading",
     )
+    a.add_argument(
+        "--local",
+        action="store_true",
+        help="with [sync]: fetch this feed directly instead of subscribing on the server",
+    )
 
     r = sub.add_parser("remove", help="unsubscribe from a feed and drop its stored articles")
     r.add_argument("url", metavar="URL")
@@ -77,6 +82,9 @@ def _parser() -> argparse.ArgumentParser:
     rf = sub.add_parser("refresh", help="fetch all due feeds and print a summary")
     rf.add_argument("--force", action="store_true", help="ignore the schedule (not Retry-After)")
     rf.add_argument("--json", action="store_true", help="print JSON")
+
+    sy = sub.add_parser("sync", help="sync with the feed server in [sync] and print a summary")
+    sy.add_argument("--json", action="store_true", help="print JSON")
 
     ls = sub.add_parser("list", help="list stored articles, newest first")
     ls.add_argument("--unread", action="store_true")
@@ -184,6 +192,16 @@ def cmd_add(args: argparse.Namespace) -> int:
     from newsreader.subscriptions import subscribe
 
     rt = _runtime(args)
+    sync = rt.settings.sync
+    if sync is not None and not args.local and args.url.lower().startswith(("http://", "https://")):
+        from newsreader.sync.engine import subscribe_remote
+
+        with rt.open_store() as store:
+            report = asyncio.run(
+                subscribe_remote(rt, store, sync, args.url, keep_days=rt.settings.store.keep_days)
+            )
+        print(f"Subscribed on {report.server} to <{clean_line(args.url)}>: {report.new} articles")
+        return 0
     feed = FeedConfig(
         url=args.url,
         title=args.title,
@@ -205,6 +223,13 @@ def cmd_remove(args: argparse.Namespace) -> int:
     url = rt.find_feed_url(args.url)
     if url is None:
         raise Failed(f"not subscribed to {args.url}")
+    if rt.settings.sync is not None:
+        import asyncio
+
+        from newsreader.sync.engine import unsubscribe_remote
+
+        with rt.open_store() as store:
+            asyncio.run(unsubscribe_remote(store, rt.settings.sync, url))
     with Store.open(rt.data_dir) as store:
         feed = unsubscribe(rt, store, url)
     print(f"Removed {clean_line(feed.title or url)} <{url}>")
@@ -321,6 +346,27 @@ def cmd_refresh(args: argparse.Namespace) -> int:
             print(line)
     if report.offline:
         raise Failed(report.offline)
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from newsreader.sync import run_sync
+
+    rt = _runtime(args)
+    if rt.settings.sync is None:
+        raise Failed(f"{rt.config_path}: no [sync] section (see config.example.toml)")
+    with rt.open_store() as store:
+        report = asyncio.run(
+            run_sync(rt, store, rt.settings.sync, keep_days=rt.settings.store.keep_days)
+        )
+    if args.json:
+        _print_json(report.to_json())
+    elif not report.error:
+        print(report.line())
+    if report.error:
+        raise Failed(report.line())
     return 0
 
 
@@ -561,6 +607,7 @@ COMMANDS = {
     "import": cmd_import,
     "export": cmd_export,
     "refresh": cmd_refresh,
+    "sync": cmd_sync,
     "list": cmd_list,
     "show": cmd_show,
     "mark": cmd_mark,

@@ -92,6 +92,20 @@ class MediaSettings:
 
 
 @dataclass(slots=True)
+class SyncSettings:
+    """[sync]: a feed server that owns the subscriptions and read state (newsreader.sync)."""
+
+    provider: str  # "greader" | "fever"
+    url: str
+    username: str = ""
+    # The secret comes from one of these (or $NEWSREADER_SYNC_PASSWORD), never config.toml.
+    password_command: list[str] = field(default_factory=list)  # an argument list, no shell
+    password_file: str = ""
+    timeout: float = 30.0
+    concurrency: int = 4
+
+
+@dataclass(slots=True)
 class Settings:
     feeds: list[FeedConfig] = field(default_factory=list)
     refresh: RefreshSettings = field(default_factory=RefreshSettings)
@@ -103,6 +117,7 @@ class Settings:
     keys: dict[str, str] = field(default_factory=dict)
     rules: list[RuleConfig] = field(default_factory=list)
     views: list[ViewConfig] = field(default_factory=list)
+    sync: SyncSettings | None = None  # None: no feed server, every feed is fetched directly
     path: Path | None = None  # the config file these came from (None: defaults)
 
 
@@ -179,7 +194,16 @@ _POSITIVE = {
     "max_mb",
     "image_max_kb",
 }
-_TOP_KEYS = ["feeds", *_SECTIONS, "keys", "rules", "views"]
+_SYNC_KEYS: dict[str, Any] = {
+    "provider": ("greader", "fever"),
+    "url": str,
+    "username": str,
+    "password_command": "list[str]",
+    "password_file": str,
+    "timeout": float,
+    "concurrency": int,
+}
+_TOP_KEYS = ["feeds", *_SECTIONS, "keys", "rules", "views", "sync"]
 
 
 def config_path(override: str | os.PathLike[str] | None = None) -> Path:
@@ -479,6 +503,8 @@ def load_settings(path: Path, *, required: bool = False) -> Settings:
                 if not keyspec.strip():
                     raise src.error(f"keys.{binding} must name a key", f"keys.{binding}")
             settings.keys = dict(value)
+        elif key == "sync":
+            settings.sync = _parse_sync(src, value)
         elif key in _SECTIONS:
             cls, schema = _SECTIONS[key]
             if not isinstance(value, dict):
@@ -503,6 +529,40 @@ def _check_player(src: _Source, command: str) -> None:
         shlex.split(command)
     except ValueError as exc:
         raise src.error(f"ui.player cannot be split into arguments: {exc}", "ui.player") from None
+
+
+def _parse_sync(src: _Source, value: Any) -> SyncSettings:
+    if not isinstance(value, dict):
+        raise src.error(f"[sync] must be a table, got {_value_desc(value)}", "sync")
+    for sub in value:
+        if sub == "password":
+            raise src.error(
+                "sync.password is not read from config.toml: use sync.password_command, "
+                "sync.password_file or $NEWSREADER_SYNC_PASSWORD",
+                "sync.password",
+            )
+        if sub not in _SYNC_KEYS:
+            raise _unknown(src, f"sync.{sub}", list(_SYNC_KEYS))
+    for required in ("provider", "url"):
+        if required not in value:
+            raise src.error(f"[sync] needs {required} (see config.example.toml)", "sync")
+    command = value.get("password_command")
+    if command is not None and not (
+        isinstance(command, list) and all(isinstance(c, str) for c in command)
+    ):
+        # Not quoted back: a shell line written here may hold the secret itself.
+        raise src.error(
+            "sync.password_command must be a list of strings (an argument list such as "
+            '["pass", "show", "feeds"]; no shell)',
+            "sync.password_command",
+        )
+    checked = {k: _check(src, f"sync.{k}", v, _SYNC_KEYS[k]) for k, v in value.items()}
+    url = checked["url"].strip()
+    if not url.lower().startswith(("https://", "http://")):
+        raise src.error(f"sync.url must be an http(s) URL, got {url!r}", "sync.url")
+    if "password_command" in checked and not checked["password_command"]:
+        raise src.error("sync.password_command must not be empty", "sync.password_command")
+    return SyncSettings(**{**checked, "url": url})
 
 
 def load_subscriptions(path: Path) -> list[FeedConfig]:

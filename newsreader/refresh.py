@@ -179,6 +179,26 @@ async def refresh(
     progress: ProgressCallback | None = None,
     now: float | None = None,
 ) -> RefreshReport:
+    """Fetch every due feed (or just `urls`) and store the results; with [sync] configured,
+    the server's feeds come from one sync instead (newsreader.sync) and the rest as usual."""
+    if rt.settings.sync is not None:
+        from newsreader.sync.hook import refresh_with_sync
+
+        return await refresh_with_sync(
+            rt, store, _refresh_feeds, force=force, urls=urls, progress=progress, now=now
+        )
+    return await _refresh_feeds(rt, store, force=force, urls=urls, progress=progress, now=now)
+
+
+async def _refresh_feeds(
+    rt: Runtime,
+    store: Store,
+    *,
+    force: bool = False,
+    urls: list[str] | None = None,
+    progress: ProgressCallback | None = None,
+    now: float | None = None,
+) -> RefreshReport:
     """Fetch every due feed (or just `urls`) and store the results.
 
     One bad feed never stops the others. `force` ignores the schedule but still honours a

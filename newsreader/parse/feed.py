@@ -137,7 +137,7 @@ def _describe_xml_error(error: BaseException) -> str:
     if callable(line) and callable(msg):
         try:
             return clean_line(f"XML parse error at line {line()}: {msg()}", limit=200)
-        except Exception:  # noqa: S110 - SAX locators can be gone; fall back to the text
+        except Exception:  # SAX locators can be gone; fall back to the text
             pass
     return clean_line(f"XML parse error: {error}", limit=200)
 
