@@ -349,7 +349,7 @@ class NewsApp(App[int]):
         self.main.post_message(FullTextFetched(article_id, failed))
 
     def start_refresh(self, force: bool = False, urls: list[str] | None = None) -> None:
-        if not self.rt.feeds:
+        if not self.rt.feeds and self.rt.settings.sync is None:
             self.notify("no feeds yet: press f, then a to add one", timeout=3)
             return
         if self.refreshing:
