@@ -228,7 +228,7 @@ class DownloadQueue:
 
     def states(self, ids: list[int]) -> dict[int, str]:
         marks = ",".join("?" * len(ids))
-        return dict(self._all(f"SELECT id, state FROM downloads WHERE id IN ({marks})", ids))  # type: ignore[arg-type]
+        return dict(self._all(f"SELECT id, state FROM downloads WHERE id IN ({marks})", ids))
 
     def pending(self, only: Iterable[int] | None = None) -> int:
         """Rows that will run without the user doing anything (queued, or running)."""

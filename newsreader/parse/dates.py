@@ -51,7 +51,7 @@ def parse_date(raw: object) -> datetime | None:
     except ValueError:
         pass
     try:
-        from feedparser.datetimes import _parse_date  # type: ignore[import-untyped]
+        from feedparser.datetimes import _parse_date
 
         st = _parse_date(raw)
     except Exception:  # feedparser's date handlers are not hardened against garbage

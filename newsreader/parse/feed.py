@@ -67,7 +67,7 @@ def parse_xml(
             feed, entries = plain
             return _build(feed, entries, "rss20", url, now, warnings)
 
-    import feedparser  # type: ignore[import-untyped]  # heavy; only the parsing process needs it
+    import feedparser  # heavy; only the parsing process needs it
 
     headers = {"content-location": url, "content-type": _XML_ACCEPT}
     if "content-language" in hdrs:

@@ -189,7 +189,7 @@ def _nearly_utf8(data: bytes) -> str | None:
 def _chardet_guess(data: bytes) -> str | None:
     """chardet on the lines that hold non-ASCII bytes (markup only dilutes and slows it)."""
     try:
-        import chardet  # type: ignore[import-untyped]
+        import chardet
     except ImportError:
         return None
     sample = bytearray()
