@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from newsreader.model import ArticleRow, View
+from newsreader.query import compile_query
 
 ROW_COLUMNS = (
     "a.id, a.feed_id, f.url, COALESCE(f.title, f.url), a.title, a.link, a.author, a.sort_ts, "
-    "a.published, a.read, a.starred, f.section, a.opinion"
+    "a.published, a.read, a.starred, f.section, a.opinion, a.highlight"
 )
 
 Cursor = tuple[float, int]  # (sort_ts, id): a row's place in every list, newest first
@@ -56,6 +58,18 @@ def where(view: View, *, search: bool = True) -> tuple[str, list[Any], str]:
         )
     if view.merges_copies:
         conds.append("a.dupe_of IS NULL")
+    if view.hidden:
+        conds.append("a.hidden = 1")
+        index = "articles_hidden"
+    else:
+        conds.append("a.hidden = 0")
+    if view.new_since is not None:
+        conds.append("a.first_seen > ?")
+        params.append(view.new_since)
+    if view.match:
+        compiled = compile_query(view.match, time.time())
+        conds.append(compiled.sql)
+        params.extend(compiled.params)
     if view.search and search:
         query = fts_query(view.search)
         if not query:
@@ -137,6 +151,8 @@ def count_sql(view: View, newer: Cursor | None = None) -> tuple[str, list[Any]] 
     made of feeds and unread alone; None when it needs the articles themselves."""
     if newer is not None or view.search or view.starred or view.opinion:
         return None
+    if view.match or view.hidden or view.new_since is not None:
+        return None
     column = ("first_" if view.merges_copies else "") + ("unread" if view.unread else "total")
     conds: list[str] = []
     params: list[Any] = []
@@ -174,8 +190,10 @@ _ROW_FIELDS = (
     "starred",
     "section",
     "opinion",
+    "highlight",
 )
-_FLAGS = {"read", "starred", "opinion"}
+_FLAGS = {"read", "starred", "opinion", "highlight"}
+ROW_WIDTH = len(_ROW_FIELDS)  # columns ROW_COLUMNS takes at the start of a result
 
 
 def row_fields(r: Sequence[Any]) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from newsreader.model import NewsreaderError
 from newsreader.sanitize import html_to_search_text
 from newsreader.store.queries import one
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 ID_BLOCK_SHIFT = 10  # id_ts keeps the newest sort_ts of each block of 1024 ids
 PACK_MIN = 200  # bodies shorter than this are stored as text: deflate would not pay
 
@@ -170,6 +170,49 @@ MIGRATIONS: list[str] = [
     CREATE TRIGGER articles_retimed AFTER UPDATE OF sort_ts ON articles BEGIN
         INSERT INTO id_ts (block, max_ts) VALUES (NEW.id >> 10, NEW.sort_ts)
             ON CONFLICT (block) DO UPDATE SET max_ts = max(max_ts, excluded.max_ts);
+    END;
+    """,
+    # 4: what [[rules]] did to an article: hidden (out of every view and count, kept in the
+    # store so it comes back when the rule goes), highlighted, and the tags rules gave it.
+    # The per-feed counts now leave hidden articles out, so their triggers are rebuilt.
+    """
+    ALTER TABLE articles ADD COLUMN hidden INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE articles ADD COLUMN highlight INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE articles ADD COLUMN rule_tags TEXT;
+    CREATE INDEX articles_hidden ON articles (sort_ts DESC, id DESC) WHERE hidden = 1;
+    DROP TRIGGER articles_added;
+    DROP TRIGGER articles_removed;
+    DROP TRIGGER articles_recounted;
+    CREATE TRIGGER articles_added AFTER INSERT ON articles BEGIN
+        UPDATE feed_counts SET total = total + (NEW.hidden = 0),
+            unread = unread + (NEW.read = 0 AND NEW.hidden = 0),
+            first_total = first_total + (NEW.dupe_of IS NULL AND NEW.hidden = 0),
+            first_unread = first_unread + (NEW.read = 0 AND NEW.dupe_of IS NULL AND NEW.hidden = 0)
+        WHERE feed_id = NEW.feed_id;
+        INSERT INTO id_ts (block, max_ts) VALUES (NEW.id >> 10, NEW.sort_ts)
+            ON CONFLICT (block) DO UPDATE SET max_ts = max(max_ts, excluded.max_ts);
+    END;
+    CREATE TRIGGER articles_removed AFTER DELETE ON articles BEGIN
+        UPDATE feed_counts SET total = total - (OLD.hidden = 0),
+            unread = unread - (OLD.read = 0 AND OLD.hidden = 0),
+            first_total = first_total - (OLD.dupe_of IS NULL AND OLD.hidden = 0),
+            first_unread = first_unread - (OLD.read = 0 AND OLD.dupe_of IS NULL AND OLD.hidden = 0)
+        WHERE feed_id = OLD.feed_id;
+    END;
+    CREATE TRIGGER articles_recounted AFTER UPDATE OF read, dupe_of, feed_id, hidden ON articles
+    WHEN OLD.read IS NOT NEW.read OR (OLD.dupe_of IS NULL) IS NOT (NEW.dupe_of IS NULL)
+        OR OLD.feed_id IS NOT NEW.feed_id OR OLD.hidden IS NOT NEW.hidden
+    BEGIN
+        UPDATE feed_counts SET total = total - (OLD.hidden = 0),
+            unread = unread - (OLD.read = 0 AND OLD.hidden = 0),
+            first_total = first_total - (OLD.dupe_of IS NULL AND OLD.hidden = 0),
+            first_unread = first_unread - (OLD.read = 0 AND OLD.dupe_of IS NULL AND OLD.hidden = 0)
+        WHERE feed_id = OLD.feed_id;
+        UPDATE feed_counts SET total = total + (NEW.hidden = 0),
+            unread = unread + (NEW.read = 0 AND NEW.hidden = 0),
+            first_total = first_total + (NEW.dupe_of IS NULL AND NEW.hidden = 0),
+            first_unread = first_unread + (NEW.read = 0 AND NEW.dupe_of IS NULL AND NEW.hidden = 0)
+        WHERE feed_id = NEW.feed_id;
     END;
     """,
 ]
