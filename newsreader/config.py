@@ -73,6 +73,7 @@ class UISettings:
     browser: str = ""  # command for links, %u the URL ("" = the system's default browser)
     player: str = ""  # command with %u; empty: the first of mpv, vlc, xdg-open on PATH
     images: str = "auto"  # auto | off
+    notify_command: str = ""  # run for each new article of a watched view (%t %u %v)
 
 
 @dataclass(slots=True)
@@ -156,6 +157,7 @@ _SECTIONS: dict[str, tuple[type, dict[str, Any]]] = {
             "browser": str,
             "player": str,
             "images": ("auto", "off"),
+            "notify_command": str,
         },
     ),
     "media": (
