@@ -93,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("trending", help="stories most covered across feeds right now")
     t.add_argument("--json", action="store_true", help="print JSON")
+    st = sub.add_parser("story", help="every source's article of the story an article is in")
+    st.add_argument("id", type=int, metavar="ID", help="any article of the story")
+    st.add_argument("--json", action="store_true", help="print JSON")
     o = sub.add_parser("opinion", help="the newest opinion, blog and analysis pieces")
     o.add_argument("--json", action="store_true", help="print JSON")
     o.add_argument(
@@ -462,6 +465,40 @@ def cmd_trending(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_story(args: argparse.Namespace) -> int:
+    from newsreader.ranking.stories import age_text, story
+
+    rt = _runtime(args)
+    now = time.time()
+    with rt.open_store() as store:
+        found = story(store, rt.settings, args.id, now)
+    if found is None:
+        raise Failed(f"no article with id {args.id}")
+    if args.json:
+        _print_json(
+            {
+                "title": clean_line(found.title),
+                "sources": found.sources,
+                "lead_id": found.lead_id,
+                "articles": [article_json(a) for a in found.members],
+            }
+        )
+        return 0
+    print(f"{clean_line(found.title, 200)}  [{found.sources_text}]")
+    for a in found.members:
+        author = clean_line(a.author, 40)
+        line = (
+            f"{a.id:>7}  {age_text(now - a.sort_ts):>4}  {clean_line(a.feed_title, 24):<24}  "
+            f"{clean_line(a.title, 160)}"
+        )
+        print(
+            line
+            + (f" (by {author})" if author else "")
+            + ("  [opinion]" if a.opinion or a.section == "opinion" else "")
+        )
+    return 0
+
+
 def cmd_opinion(args: argparse.Namespace) -> int:
     from newsreader.model import View
 
@@ -496,5 +533,6 @@ COMMANDS = {
     "show": cmd_show,
     "mark": cmd_mark,
     "trending": cmd_trending,
+    "story": cmd_story,
     "opinion": cmd_opinion,
 }

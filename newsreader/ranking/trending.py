@@ -213,6 +213,31 @@ def _freshest_key(it: RankItem) -> tuple[float, int]:
 _input_order = attrgetter("id", "feed_id", "published")
 
 
+def _decay(half_life_hours: float) -> float:
+    return math.log(0.5) / (max(half_life_hours, 1e-9) * 3600.0)
+
+
+def _story(members: list[RankItem], now: float, decay: float) -> Story:
+    """Score one cluster (rule 7) and pick its lead; sorts ``members`` freshest first."""
+    members.sort(key=_freshest_key)
+    fresh: dict[int, float] = {}  # news/opinion feed -> its freshest member's time
+    best_rank: dict[int, int] = {}  # trending feed -> its best rank in this story
+    for it in members:
+        if it.section == "trending":
+            r = max(it.rank, 0)
+            if r < best_rank.get(it.feed_id, r + 1):
+                best_rank[it.feed_id] = r
+        elif it.feed_id not in fresh:
+            fresh[it.feed_id] = it.published  # members are freshest first
+    score = math.fsum(math.exp(decay * max(0.0, now - t)) for t in fresh.values())
+    score += math.fsum(1.0 / (1 + r) for r in best_rank.values())
+    # A "most read" list is a vote, not another outlet reporting the story: it adds to
+    # the score (above) but not to the source count, and never supplies the headline.
+    lead = next((it for it in members if it.section != "trending"), members[0])
+    sources = len(fresh) or len({it.feed_id for it in members})
+    return Story(lead.title, sources, score, members, lead)
+
+
 def trending(
     items: Sequence[RankItem],
     now: float,
@@ -246,8 +271,7 @@ def trending(
         else:
             group.append(it)
 
-    half_life = max(half_life_hours, 1e-9) * 3600.0
-    decay = math.log(0.5) / half_life
+    decay = _decay(half_life_hours)
     stories: list[Story] = []
     for members in groups.values():
         if len(members) < min_sources and all(it.section != "trending" for it in members):
@@ -255,23 +279,32 @@ def trending(
         feeds = {it.feed_id for it in members}
         if len(feeds) < min_sources and all(it.section != "trending" for it in members):
             continue
-        members.sort(key=_freshest_key)
-        fresh: dict[int, float] = {}  # news/opinion feed -> its freshest member's time
-        best_rank: dict[int, int] = {}  # trending feed -> its best rank in this story
-        for it in members:
-            if it.section == "trending":
-                r = max(it.rank, 0)
-                if r < best_rank.get(it.feed_id, r + 1):
-                    best_rank[it.feed_id] = r
-            elif it.feed_id not in fresh:
-                fresh[it.feed_id] = it.published  # members are freshest first
-        score = math.fsum(math.exp(decay * max(0.0, now - t)) for t in fresh.values())
-        score += math.fsum(1.0 / (1 + r) for r in best_rank.values())
-        # A "most read" list is a vote, not another outlet reporting the story: it adds to
-        # the score (above) but not to the source count, and never supplies the headline.
-        lead = next((it for it in members if it.section != "trending"), members[0])
-        sources = len(fresh) or len(feeds)
-        stories.append(Story(lead.title, sources, score, members, lead))
+        stories.append(_story(members, now, decay))
 
     stories.sort(key=lambda s: (-s.score, -s.lead.published, s.lead.id))
     return stories[:size]
+
+
+def story_of(
+    items: Sequence[RankItem],
+    article_id: int,
+    now: float,
+    *,
+    half_life_hours: float = 12,
+    cache: TrendingCache | None = None,
+) -> Story | None:
+    """The story ``article_id`` belongs to among ``items`` (clustered as :func:`trending`
+    does, with no window filter: the caller picks the items), or None if it is not among
+    them. An article no other matches is a story of one."""
+    ordered = sorted(items, key=_input_order)
+    target = next((i for i, it in enumerate(ordered) if it.id == article_id), None)
+    if target is None:
+        return None
+    if cache is not None:
+        sets = cache._tokens_for(ordered)
+    else:
+        sets = [normalise_title(it.title, it.feed_title) for it in ordered]
+    parent = _cluster(sets, [it.link for it in ordered])
+    root = _find(parent, target)
+    members = [it for i, it in enumerate(ordered) if _find(parent, i) == root]
+    return _story(members, now, _decay(half_life_hours))
