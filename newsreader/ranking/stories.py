@@ -55,14 +55,21 @@ def _rows(store: Store, stories: list[Story]) -> list[TrendingStory]:
 
 
 def trending_stories(
-    store: Store, settings: Settings, now: float, cache: TrendingCache | None = None
+    store: Store,
+    settings: Settings,
+    now: float,
+    cache: TrendingCache | None = None,
+    *,
+    window_hours: float | None = None,
 ) -> list[TrendingStory]:
+    """The top stories; ``window_hours`` overrides the configured window (the digest)."""
     t = settings.trending
-    items = _items(store.recent(now - t.window_hours * 3600.0))
+    window = t.window_hours if window_hours is None else window_hours
+    items = _items(store.recent(now - window * 3600.0))
     stories = trending(
         items,
         now,
-        window_hours=t.window_hours,
+        window_hours=window,
         half_life_hours=t.half_life_hours,
         size=t.size,
         min_sources=t.min_sources,
