@@ -4,7 +4,10 @@ A headline becomes a map of *terms* (stemmed words, numbers, Chinese/Japanese ch
 pairs) to a *weight*: how much sharing that term says two headlines tell one story.
 
 - **Language.** Cyrillic titles are Russian; Han/kana text is split into character pairs
-  (no dictionary needed, and a pair shared by two headlines is real evidence). A Latin-script
+  (no dictionary needed, and a pair shared by two headlines is real evidence), weighed by
+  the Chinese list, or the Japanese one when the title has kana; a pair the list does not
+  know weighs ``W_CJK_UNKNOWN`` unless it straddles a function character (の, 的) or is all
+  hiragana (Japanese grammar), then nothing. A Latin-script
   title is English when it is plain ASCII and most of its words are English words; otherwise
   the language (English, German, French, Spanish, Italian, Portuguese, Dutch) whose word list
   knows most of its words.
@@ -89,7 +92,8 @@ W_MAX = 4.0
 W_WEAK = 0.5
 W_NUMBER = 2.5
 W_YEAR = 1.0
-W_CJK_UNKNOWN = 2.5  # a character pair the Chinese list does not know: often a name
+W_CJK_UNKNOWN = 2.5  # a character pair the word list does not know: often a name
+CJK_FUNCTION_ZIPF = 6.0  # a character this common on its own is grammar, not a topic
 W_MIN = 0.3  # lighter terms are dropped: function words of any language
 
 _LATIN = ("en", "de", "fr", "es", "it", "pt", "nl")
@@ -105,6 +109,8 @@ _SNOWBALL = {
 }
 
 _CYRILLIC = re.compile("[\u0400-\u04ff]")
+_KANA = re.compile("[\u3040-\u30ff]")
+_HIRAGANA_ONLY = re.compile("[\u3040-\u309f]+$")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 # numbers first (decimal point kept), then runs of letters; digits split from letters
 _TOKEN = re.compile(r"\d+(?:\.\d+)?%?|[^\W\d_]+")
@@ -150,7 +156,7 @@ class _Lexicon:
         import Stemmer  # type: ignore[import-not-found, unused-ignore]  # PyStemmer: no stubs
 
         self.lang = lang
-        self.zipf = _zipf_table("zh" if lang == "cjk" else lang)
+        self.zipf = _zipf_table("zh" if lang == "cjk" else lang)  # "ja" has its own
         self._stem: Callable[[str], str] = (
             Stemmer.Stemmer(_SNOWBALL[lang]).stemWord if lang in _SNOWBALL else str
         )
@@ -207,7 +213,14 @@ class _Lexicon:
         hit = self.terms_of.get(pair)
         if hit is None:
             zipf = self.zipf.get(pair)
-            weight = W_CJK_UNKNOWN if zipf is None else min(W_MAX, max(0.0, ZIPF_CEIL - zipf))
+            if self.lang == "ja" and _HIRAGANA_ONLY.match(pair):
+                weight = 0.0  # Japanese grammar is written in hiragana: している, ました
+            elif zipf is not None:
+                weight = min(W_MAX, max(0.0, ZIPF_CEIL - zipf))
+            elif any(self.zipf.get(ch, 0.0) >= CJK_FUNCTION_ZIPF for ch in pair):
+                weight = 0.0  # straddles a particle or function character: の, で, 的, 在
+            else:
+                weight = W_CJK_UNKNOWN
             hit = self.terms_of[pair] = ((pair, weight),) if weight >= W_MIN else ()
         return hit
 
@@ -287,13 +300,14 @@ def title_terms(title: str, feed_title: str = "") -> dict[str, float]:
             tokens = [t for t in tokens if t not in own]
     out: dict[str, float] = {}
     words: list[str] = []
+    japanese = _KANA.search(title) is not None
     for tok in tokens:
         if tok[0].isdigit():
             term, weight = _number(tok)
             if weight:
                 out[term] = max(weight, out.get(term, 0.0))
         elif _CJK.search(tok):
-            cjk = lexicon("cjk")
+            cjk = lexicon("ja" if japanese else "cjk")
             for run in _CJK_RUN.findall(tok):
                 pairs = [run[i : i + 2] for i in range(len(run) - 1)] or [run]
                 for pair in pairs:

@@ -421,6 +421,16 @@ def _root(parent: list[int], i: int) -> int:
     return i
 
 
+def test_japanese_grammar_does_not_match_headlines():
+    # two unrelated headlines ending in the same verb form share only grammar
+    a = "大阪で新しい美術館がオープンしている"
+    b = "東京都で震度5強の地震 被害を確認している"
+    c = "東京で震度5強の地震、けが人の情報なし"
+    stories = trending([item(1, 1, a), item(2, 2, b), item(3, 3, c)], NOW)
+    assert [sorted(x.id for x in s.articles) for s in stories] == [[2, 3]]
+    assert not set(title_terms(a)) & set(title_terms(b))
+
+
 def test_terms_fold_numbers_and_weigh_rare_words_up():
     one = title_terms("Inflation falls to 2.1%, lowest in three years")
     other = title_terms("Inflation drops more than expected to 2.1 per cent")
