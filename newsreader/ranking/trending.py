@@ -88,7 +88,7 @@ class Story:
 
 
 class TrendingCache:
-    """Memoises each article's significant words between refreshes.
+    """Memoises each article's weighed terms (words.title_terms) between refreshes.
 
     Keyed by article id and checked against its title and feed title, so an edited headline
     is recomputed. Each :func:`trending` call keeps only the ids it saw, so the cache follows

@@ -72,9 +72,8 @@ het een en van op te dat die niet zijn voor met ook naar bij uit aan om tot dan 
 """
 STOP_WORDS: frozenset[str] = frozenset((_STOP_EN + _STOP_NEWS + _STOP_OTHER).split())
 
-# Generic newsroom words: they count as significant (set sizes, shared words) but two titles
-# also need MIN_STRONG shared words outside this list, so "Prime minister visits troops" and
-# "Prime minister visits flooded towns" stay apart. Stemmed at import.
+# Generic newsroom words, weighed at most W_WEAK whatever their frequency, so "Prime
+# minister visits troops" and "Prime minister visits flooded towns" stay apart.
 _WEAK = """
 government minister prime president pm mp official police court judge council party leader
 chief boss head state country nation national world global city town people man woman men
@@ -112,6 +111,7 @@ _CYRILLIC = re.compile("[\u0400-\u04ff]")
 _KANA = re.compile("[\u3040-\u30ff]")
 _HIRAGANA_ONLY = re.compile("[\u3040-\u309f]+$")
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 # numbers first (decimal point kept), then runs of letters; digits split from letters
 _TOKEN = re.compile(r"\d+(?:\.\d+)?%?|[^\W\d_]+")
 _PER_CENT = re.compile(r"(?<=\d)\s*(?:per\s?cent|pour\s?cent|por\s?ciento|prozent|процент\w*)\b")
@@ -327,9 +327,6 @@ def title_terms(title: str, feed_title: str = "") -> dict[str, float]:
             for term, weight in lex.terms(w):
                 out[term] = max(weight, out.get(term, 0.0))
     return out
-
-
-_CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 
 
 @lru_cache(maxsize=4096)
