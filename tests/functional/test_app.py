@@ -831,7 +831,9 @@ async def _top_story_session(home: Path, extra: str = "") -> tuple[list[int], li
         await settle(pilot)
         article = "\n".join(visible_text(app.main.article_view))
         others = {m.feed_title for m in story.members if m.id != story.lead_id}
-        also = next(line for line in article.splitlines() if "Also in:" in line)
+        # The "Also in:" note may wrap: read it up to the blank line that ends it.
+        also = article[article.index("Also in:") :].split("\n\n")[0]
+        also = " ".join(part.strip() for part in also.splitlines())
         assert all(feed[:12] in also for feed in others), also
         notes = [n.message for n in app._notifications]
         with app.rt.open_store() as store:
