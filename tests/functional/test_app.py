@@ -910,3 +910,46 @@ async def test_links_open_with_the_configured_browser(
             assert json.loads(out.read_text()) == ["0", "--new-tab", link]  # one argument
         else:
             assert len(errors) == 1 and error in errors[0], errors
+
+
+@pytest.mark.parametrize(
+    ("keys", "error"),
+    [
+        ('star = "m"', ":2: keys.star: m is already bound to toggle_read"),
+        ('\nstar = "bogus"', ":3: keys.star: 'bogus' is not a key name"),
+        ('search = "ctrl+p"', ":2: keys.search: ctrl+p is kept for the command palette"),
+        ('star = "?"', ":2: keys.star: question_mark is already bound to help"),
+        ('preset = "vim"', ":2: keys.preset must be one of: newsboat"),
+        ('preset = "newsboat"\nstar = "N"', ":3: keys.star: N is already bound to toggle_read"),
+    ],
+)
+def test_keys_errors_are_config_errors_with_file_and_line(
+    home: Path, keys: str, error: str
+) -> None:
+    from newsreader.config import ConfigError
+
+    path = write_config(home, [], extra=f"[keys]\n{keys}\n")
+    text = path.read_text()
+    keys_line = text[: text.index("[keys]")].count("\n") + 1
+    with pytest.raises(ConfigError) as caught:
+        Runtime.load()
+    where, _, message = error.partition(": ")
+    number = keys_line + int(where.strip(":")) - 1  # ":2": the line after [keys]
+    assert str(caught.value) == f"{path}:{number}: {message}"
+
+
+async def test_the_newsboat_preset(two_feeds: Runtime, home: Path) -> None:
+    config = home / "config" / "config.toml"
+    config.write_text(config.read_text() + '\n[keys]\npreset = "newsboat"\n')
+    app = NewsApp(Runtime.load())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("N")  # toggle read
+        assert app.main.headlines.row(0).read
+        await pilot.press("C")  # mark all read
+        await settle(pilot)
+        assert "0 unread" in app.main.topbar.render().plain
+        await pilot.press("u", "question_mark")
+        await pilot.pause()
+        rows = {binding_id: keys for keys, _, binding_id in app.screen.rows}
+        assert rows["refresh_feed"] == "r" and rows["refresh_all"] == "R"
