@@ -3,6 +3,7 @@ by pytest-httpserver from fixture files. Workers are awaited, never slept on."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from datetime import UTC, datetime
@@ -953,3 +954,39 @@ async def test_the_newsboat_preset(two_feeds: Runtime, home: Path) -> None:
         await pilot.pause()
         rows = {binding_id: keys for keys, _, binding_id in app.screen.rows}
         assert rows["refresh_feed"] == "r" and rows["refresh_all"] == "R"
+
+
+async def test_the_feeds_screen_counts_unread_like_the_header(home: Path) -> None:
+    """A story carried by several feeds is one unread story in the header; All feeds agrees."""
+    rt = await filled(home, demo_feeds())
+    app = NewsApp(rt, clock=lambda: DEMO_NOW)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        header = app.main.topbar.render().plain
+        await pilot.press("f")
+        await pilot.pause()
+        all_feeds = visible_text(app.screen.query_one(FeedList))[0].split()[-1]
+        assert f"{all_feeds} unread" in header, (all_feeds, header)
+
+
+async def test_quotes_and_list_items_keep_their_bar_and_indent_when_wrapped(
+    two_feeds: Runtime,
+) -> None:
+    html = (
+        "<blockquote><p>" + "quoted words " * 20 + "</p></blockquote>"
+        "<ul><li>" + "listed words " * 20 + "</li></ul>"
+    )
+    with sqlite3.connect(two_feeds.data_dir / "newsreader.db") as db:
+        db.execute("UPDATE articles SET content_html = ?", (html,))
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(90, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        lines = [line.strip("│ ") and line[1:] for line in visible_text(app.main.article_view)]
+        quoted = [line for line in lines if "quoted" in line]
+        listed = [line for line in lines if "listed" in line]
+        assert len(quoted) >= 3 and len(listed) >= 3
+        assert all(re.match(r"│ (quoted|words)", line) for line in quoted), quoted
+        assert listed[0].startswith("• listed")
+        assert all(re.match(r"  (listed|words)", line) for line in listed[1:]), listed

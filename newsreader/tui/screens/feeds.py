@@ -100,7 +100,7 @@ class FeedsScreen(ModalScreen[FeedItem | None]):
         if library is None:
             return
         urls = [f.url for f in self.host.subscriptions]
-        items = feed_items(library.feeds(urls), library.tag_counts())
+        items = feed_items(library.feeds(urls), library.tag_counts(), library.total_unread())
         feed_list = self.feed_list
         feed_list.set_items(items)
         if key is not None:
