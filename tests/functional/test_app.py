@@ -990,3 +990,14 @@ async def test_quotes_and_list_items_keep_their_bar_and_indent_when_wrapped(
         assert all(re.match(r"│ (quoted|words)", line) for line in quoted), quoted
         assert listed[0].startswith("• listed")
         assert all(re.match(r"  (listed|words)", line) for line in listed[1:]), listed
+
+
+async def test_command_palette_runs_keys_where_they_belong(two_feeds: Runtime) -> None:
+    """A list key moves the focused list's cursor, a main-screen key acts on the screen."""
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await run_palette_command(app, pilot, "Next story")
+        assert app.main.headlines.cursor == 1
+        await run_palette_command(app, pilot, "Starred")
+        assert "Starred" in app.main.topbar.render().plain
