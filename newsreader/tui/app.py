@@ -385,15 +385,17 @@ class NewsApp(App[int]):
         errors = [(f.title, f.error or "") for f in report.errors]
         self.main.post_message(RefreshFinished(report.new, report.offline, errors))
 
+    def refresh_ended(self) -> None:
+        """The main screen has shown a refresh's outcome: run the one queued meanwhile."""
+        self.refreshing = False
+        if self.queued_refresh is not None:
+            force, urls = self.queued_refresh
+            self.queued_refresh = None
+            self.start_refresh(force, urls)
+
     @on(Worker.StateChanged)
-    def worker_ended(self, event: Worker.StateChanged) -> None:
+    def worker_failed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if worker.group == "refresh" and worker.is_finished:
-            self.refreshing = False
-            if self.queued_refresh is not None:
-                force, urls = self.queued_refresh
-                self.queued_refresh = None
-                self.start_refresh(force, urls)
         if event.state != WorkerState.ERROR:
             return
         error = worker.error

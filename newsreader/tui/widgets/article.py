@@ -79,11 +79,14 @@ def article_text(article: Article, also_in: list[str] | None = None) -> Text:
 # wrapped continuation lines repeat the bars and indent under the marker.
 _PREFIX = re.compile(r"(?:│ |  )*(?:[•◦▪] |\d+[.)] )?")
 _MARKER = re.compile(r"[•◦▪]|\d+[.)]")
+_ANY_PREFIX = re.compile(r"^(?:│ |  |[•◦▪] |\d+[.)] )", re.MULTILINE)
 
 
 def wrap_article(text: Text, console: Console, width: int) -> list[Text]:
     """Text wrapped to width, each quoted line keeping its bar and each list item's
     continuation lines indented under its text."""
+    if not _ANY_PREFIX.search(text.plain):  # most stories: no quote or list, one wrap
+        return list(text.wrap(console, width, overflow="fold"))
     out: list[Text] = []
     for line in text.split("\n", allow_blank=True):
         match = _PREFIX.match(line.plain)
