@@ -817,6 +817,9 @@ async def test_feeds_screen_keys_config_feeds_and_hints(home: Path, httpserver: 
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, FeedsScreen)
+        await pilot.press("q")  # back a level, not quit
+        await pilot.pause()
+        assert app.screen is app.main and app.is_running
 
 
 async def _top_story_session(home: Path, extra: str = "") -> tuple[list[int], list[str]]:
