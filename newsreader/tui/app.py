@@ -420,15 +420,17 @@ class NewsApp(App[int]):
             self.call_from_thread(self.main.reload)
             self.call_from_thread(self.reload_sidebar)
 
+    def refresh_ended(self) -> None:
+        """The main screen has shown a refresh's outcome: run the one queued meanwhile."""
+        self.refreshing = False
+        if self.queued_refresh is not None:
+            force, urls = self.queued_refresh
+            self.queued_refresh = None
+            self.start_refresh(force, urls)
+
     @on(Worker.StateChanged)
-    def worker_ended(self, event: Worker.StateChanged) -> None:
+    def worker_failed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if worker.group == "refresh" and worker.is_finished:
-            self.refreshing = False
-            if self.queued_refresh is not None:
-                force, urls = self.queued_refresh
-                self.queued_refresh = None
-                self.start_refresh(force, urls)
         if event.state != WorkerState.ERROR:
             return
         error = worker.error
