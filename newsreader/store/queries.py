@@ -21,10 +21,14 @@ ROW_COLUMNS = (
 Cursor = tuple[float, int]  # (sort_ts, id): a row's place in every list, newest first
 
 
+def search_words(text: str) -> list[str]:
+    """The words of what the user typed (at most 20); everything else is punctuation."""
+    return re.findall(r"\w+", text, re.UNICODE)[:20]
+
+
 def fts_query(text: str) -> str:
     """User text to an FTS5 query: each word a quoted prefix term, so no FTS syntax errors."""
-    words = re.findall(r"\w+", text, re.UNICODE)
-    return " ".join(f'"{w}"*' for w in words[:20])
+    return " ".join(f'"{w}"*' for w in search_words(text))
 
 
 def where(view: View, *, search: bool = True) -> tuple[str, list[Any], str]:
@@ -99,18 +103,19 @@ def page_before_sql(view: View, before: Cursor, limit: int) -> tuple[str, list[A
 
 def search_sql(
     view: View,
+    match: str,
     *,
     older: Cursor | None = None,
     newer: Cursor | None = None,
     min_id: int = 0,
     ordered: bool = True,
 ) -> tuple[str, list[Any]] | None:
-    """A search's matches in the view, walked newest id first straight off the FTS index
-    (no sort of the whole match set); None when the text has no words to look for.
+    """A search's matches in the view (`match`: the FTS5 query for its words), walked newest
+    id first straight off the FTS index, with no sort of the whole match set; None when
+    there are no words to look for.
 
     Ids grow with insertion, not with sort_ts, so the caller keeps the best rows itself and
     stops with the id_ts bound (see Store.page)."""
-    match = fts_query(view.search or "")
     if not match:
         return None
     cond, params, _ = where(view, search=False)

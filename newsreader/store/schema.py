@@ -18,6 +18,7 @@ from newsreader.store.queries import one
 SCHEMA_VERSION = 3
 ID_BLOCK_SHIFT = 10  # id_ts keeps the newest sort_ts of each block of 1024 ids
 PACK_MIN = 200  # bodies shorter than this are stored as text: deflate would not pay
+TOKENIZER = "unicode61 remove_diacritics 2"  # the search index's, also in migration 3
 
 
 class StoreError(NewsreaderError):
@@ -112,6 +113,8 @@ MIGRATIONS: list[str] = [
     # each feed's article and unread counts (all copies, and first copies only), kept by
     # triggers. id_ts holds the newest sort_ts of each block of ids, so a search can walk
     # its matches newest id first and stop once no older id can still sort higher.
+    # search_terms holds every word the index was given (a superset: never pruned), so a
+    # typed prefix becomes an OR of whole words (see writes.add_terms).
     """
     DROP INDEX articles_search;
     DROP TABLE articles_fts;
@@ -124,6 +127,10 @@ MIGRATIONS: list[str] = [
         columnsize = 0, tokenize = 'unicode61 remove_diacritics 2'
     );
     INSERT INTO articles_fts (articles_fts) VALUES ('rebuild');
+    CREATE TABLE search_terms (term TEXT PRIMARY KEY) WITHOUT ROWID;
+    CREATE VIRTUAL TABLE temp.articles_vocab USING fts5vocab (main, articles_fts, row);
+    INSERT INTO search_terms (term) SELECT term FROM temp.articles_vocab;
+    DROP TABLE temp.articles_vocab;
     CREATE TABLE feed_counts (
         feed_id INTEGER PRIMARY KEY REFERENCES feeds(id) ON DELETE CASCADE,
         total INTEGER NOT NULL DEFAULT 0,

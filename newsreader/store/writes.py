@@ -7,12 +7,12 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 
 from newsreader.model import ParsedArticle, ParsedFeed
 from newsreader.store.queries import one
-from newsreader.store.schema import pack, search_body
+from newsreader.store.schema import TOKENIZER, pack, search_body
 
 # (section, categories, link) -> is it opinion?
 Classifier = Callable[[str, Sequence[str], str | None], bool]
@@ -82,6 +82,7 @@ def upsert(
     pruned = {r[0] for r in db.execute("SELECT key FROM pruned WHERE feed_id = ?", (feed_id,))}
     new = updated = 0
     new_links: list[tuple[int, str]] = []
+    indexed: list[str] = []  # text given to the search index, for search_terms
     seen: set[str] = set(pruned)  # pruned as too old: never stored again
     for rank, a in enumerate(parsed.articles):
         key = article_key(a)
@@ -150,6 +151,8 @@ def upsert(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
             (article_id, a.title, text),
         )
+        indexed.append(f"{a.title}\n{text}")
+    add_terms(db, indexed)
     # A new article whose link another copy already has is the same story: it points to
     # the first copy (views across feeds show that one) and is read if any copy is.
     for start in range(0, len(new_links), 500):
@@ -190,8 +193,34 @@ def relink_copies(db: sqlite3.Connection) -> None:
 
 def index_row(db: sqlite3.Connection, article_id: int) -> None:
     """(Re)index one article from its stored row (its entry must have been deleted first)."""
+    found = one(db, "SELECT title, body FROM articles_text WHERE id = ?", (article_id,))
+    if found is not None:
+        db.execute(
+            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", (article_id, *found)
+        )
+        add_terms(db, [f"{found[0]}\n{found[1]}"])
+
+
+def add_terms(db: sqlite3.Connection, texts: Iterable[str]) -> None:
+    """Add the words of newly indexed text to search_terms, tokenized exactly as the index
+    does it (by a private in-memory FTS5 table with the same tokenizer). A search turns a
+    typed word into the OR of the stored words it begins, which FTS5 walks newest first,
+    instead of a prefix query, which merges the word's whole match list before the first
+    row (60 ms for a word in each of a million articles)."""
+    texts = list(texts)
+    if not texts:
+        return
+    ensure_tokenizer(db)
+    db.executemany("INSERT INTO temp.words (text) VALUES (?)", [(t,) for t in texts])
+    db.execute("INSERT OR IGNORE INTO search_terms (term) SELECT term FROM temp.words_vocab")
+    db.execute("INSERT INTO temp.words (words) VALUES ('delete-all')")
+
+
+def ensure_tokenizer(db: sqlite3.Connection) -> None:
+    """This connection's private tokenizer: an FTS5 table in temp with the index's
+    tokenizer, holding no text between calls."""
     db.execute(
-        "INSERT INTO articles_fts (rowid, title, body) "
-        "SELECT id, title, body FROM articles_text WHERE id = ?",
-        (article_id,),
+        "CREATE VIRTUAL TABLE IF NOT EXISTS temp.words USING fts5 (text, content = '', "
+        f"detail = none, tokenize = '{TOKENIZER}')"
     )
+    db.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.words_vocab USING fts5vocab (words, row)")

@@ -532,3 +532,26 @@ def test_migrates_a_version_2_store_keeping_articles_state_and_search(tmp_path: 
         assert store.unread_counts() == {1: 3}
         assert store.count(View(search="volcanoes")) == 2
         _index_matches_rows(store)
+
+
+def test_a_typed_word_finds_every_word_it_begins_wherever_it_was_indexed(store: Store) -> None:
+    fid = _feed(store, "https://a.example/feed")
+    arts = [
+        ParsedArticle(title="Coast", guid="c", published=NOW, summary_html="<p>Lighthouses</p>"),
+        ParsedArticle(title="Page", guid="p", published=NOW - timedelta(hours=1)),
+        ParsedArticle(title="Café Wörld", guid="w", published=NOW - timedelta(hours=2)),
+        *[
+            ParsedArticle(title=f"Code ab{n}x", guid=f"ab{n}", published=NOW - timedelta(days=1))
+            for n in range(60)  # 'ab' begins 60 words: too many to list, a prefix query
+        ],
+    ]
+    store.record_fetch(fid, FetchOutcome(status=200), ParsedFeed("A", None, arts))
+    page = store.page(View(search="Page"))[0]
+    store.set_fulltext(page.id, "<p>The old lighthouse keeper</p>")  # only in the page
+    assert [r.title for r in store.page(View(search="lighthouse"))] == ["Coast", "Page"]
+    assert [r.title for r in store.page(View(search="LIGHT keep"))] == ["Page"]
+    assert [r.title for r in store.page(View(search="world cafe"))] == ["Café Wörld"]
+    assert [r.title for r in store.page(View(search="wörld"))] == ["Café Wörld"]
+    assert store.count(View(search="ab")) == 60
+    assert store.count(View(search="ab1")) == 11  # ab1, ab10..ab19
+    assert store.count(View(search="abc")) == 0
