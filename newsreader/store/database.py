@@ -396,23 +396,26 @@ class Store:
     def _match(self, text: str) -> str:
         """The FTS5 query for what the user typed: every word must match, as the start of a
         word. A word that begins up to 50 stored words becomes their OR, which FTS5 walks
-        newest first; one that begins more (or none known) stays a prefix query."""
+        newest first; one that begins more (or none known) stays a prefix query. Words are
+        cut and folded by the index's own tokenizer, so no term is ever a phrase."""
         parts = []
         for word in queries.search_words(text):
-            tokens = self._tokens(word)
-            if len(tokens) == 1:
+            for token in self._tokens(word):
                 terms = [
                     r[0]
                     for r in self.db.execute(
                         "SELECT term FROM search_terms WHERE term >= ? AND term < ? LIMIT 51",
-                        (tokens[0], tokens[0] + "\U0010ffff"),
+                        (token, token + "\U0010ffff"),
                     )
                 ]
                 if 0 < len(terms) <= 50:
                     parts.append("(" + " OR ".join(f'"{t}"' for t in terms) + ")")
-                    continue
-            parts.append(f'"{word}"*')
+                else:
+                    parts.append(f'"{token}"*')
         return " AND ".join(parts)
+
+    def _search_match(self, view: View) -> str | None:
+        return self._match(view.search) if view.search else None
 
     def _tokens(self, word: str) -> list[str]:
         """A word as the search index's tokenizer cuts and folds it."""
@@ -454,7 +457,7 @@ class Store:
     def ids(self, view: View) -> list[int]:
         """Every id in a view, newest first. Prefer keyset windows (`rows_after`,
         `rows_before`): at a million articles this list takes a quarter of a second."""
-        where, params, index = queries.where(view)
+        where, params, index = queries.where(view, match=self._search_match(view))
         sql = (
             f"SELECT a.id FROM articles AS a INDEXED BY {index}"
             + (f" WHERE {where}" if where else "")
@@ -539,7 +542,7 @@ class Store:
         """Mark every unread article in a view read; returns their ids (for undo)."""
         unread_view = dataclasses.replace(view, unread=True)
         with self.write() as db:
-            where, params, _ = queries.where(unread_view)
+            where, params, _ = queries.where(unread_view, match=self._search_match(view))
             ids = [
                 r[0] for r in db.execute(f"SELECT a.id FROM articles AS a WHERE {where}", params)
             ]

@@ -130,6 +130,11 @@ def test_search_text_is_never_fts_syntax(store: Store) -> None:
     assert titles("story*)") == ["Story 0", "Story 1", "Story 2"]
     assert titles('"Story 2') == ["Story 2"]  # an unclosed quote is punctuation
     assert titles("NEAR(volcanoes") == []
+    assert titles("council_says") == ["Council says NOT yet"]  # '_' parts words, as indexed
+    assert [r.title for r in store.rows(store.ids(View(search="votes_yes"))).values()] == [
+        "Council votes yes"
+    ]
+    assert len(store.mark_view_read(View(search="story_0 volcanoes"))) == 1
     for nothing in ['"', "-", "*", "()"]:
         assert titles(nothing) == []  # no words: nothing matches (not everything)
         assert store.count(View(search=nothing)) == 0
