@@ -86,9 +86,11 @@ def upsert(
     # memory to a new segment, so index writes between article writes made one segment
     # per article (a refresh 2x slower, and a fragmented index).
     inserts: list[tuple[Any, ...]] = []
-    updates: list[tuple[Any, ...]] = []  # values and id
-    texts: list[tuple[str, str] | None] = []  # per insert: (title, search text)
-    reindex: list[tuple[int, str, str] | None] = []  # per update: (id, title, text) or None
+    updates: dict[int, tuple[Any, ...]] = {}  # id -> values and id (two items, one row:
+    # the later wins, as when each was written in turn; deleting its index entry twice
+    # would corrupt the index)
+    texts: list[tuple[str, str]] = []  # per insert: (title, search text)
+    reindex: dict[int, tuple[int, str, str] | None] = {}  # id -> (id, title, text) or None
     ranks: list[tuple[int, int]] = []
     seen: set[str] = set(pruned)  # pruned as too old: never stored again
     for rank, a in enumerate(parsed.articles):
@@ -130,20 +132,20 @@ def upsert(
             inserts.append((*values, feed_id, key, min(sort_ts, now), now))
             texts.append((a.title, text))
         else:
-            updates.append((*values, row[0]))
+            updates[row[0]] = (*values, row[0])
             # An article with a fetched page stays found by its page: re-read from the row.
-            reindex.append(None if row[0] in full_text else (row[0], a.title, text))
+            reindex[row[0]] = None if row[0] in full_text else (row[0], a.title, text)
     if ranks:
         db.executemany("UPDATE articles SET feed_rank = ? WHERE id = ?", ranks)
     if updates:
         # The index re-derives the old text from the row to delete it: before the update.
-        db.executemany("DELETE FROM articles_fts WHERE rowid = ?", [(u[-1],) for u in updates])
+        db.executemany("DELETE FROM articles_fts WHERE rowid = ?", [(i,) for i in updates])
         db.executemany(
             "UPDATE articles SET guid = ?, link = ?, title = ?, author = ?, "
             "published = ?, updated = ?, categories = ?, summary_html = ?, "
             "content_html = ?, enclosures = ?, content_hash = ?, opinion = ?, "
             "feed_rank = ? WHERE id = ?",
-            updates,
+            list(updates.values()),
         )
     new_ids: list[int] = []
     for values in inserts:
@@ -156,13 +158,12 @@ def upsert(
         )
         new_ids.append(int(cur.lastrowid or 0))
     link_copies(db, [(aid, v[1]) for aid, v in zip(new_ids, inserts, strict=True) if v[1]])
-    rows = [(aid, *text) for aid, text in zip(new_ids, texts, strict=True) if text is not None] + [
-        r for r in reindex if r is not None
-    ]
+    rows = [(aid, *text) for aid, text in zip(new_ids, texts, strict=True)]
+    rows += [r for r in reindex.values() if r is not None]
     db.executemany("INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", rows)
-    for u, r in zip(updates, reindex, strict=True):
+    for article_id, r in reindex.items():
         if r is None:
-            index_row(db, u[-1])
+            index_row(db, article_id)
     add_terms(db, [f"{title}\n{text}" for _, title, text in rows])
     new, updated = len(inserts), len(updates)
     return new, updated

@@ -560,3 +560,20 @@ def test_a_typed_word_finds_every_word_it_begins_wherever_it_was_indexed(store: 
     assert store.count(View(search="ab")) == 60
     assert store.count(View(search="ab1")) == 11  # ab1, ab10..ab19
     assert store.count(View(search="abc")) == 0
+
+
+def test_two_items_naming_one_stored_article_update_it_once(store: Store) -> None:
+    fid = _feed(store, "https://a.example/feed")
+    first = [ParsedArticle(title="Tide tables", link="https://a.example/t", published=NOW)]
+    store.record_fetch(fid, FetchOutcome(status=200), ParsedFeed("A", None, first))
+    # The feed now gives the story a guid and also still lists it without one, both edited.
+    again = [
+        ParsedArticle(title="Tide tables, corrected", guid="t", link="https://a.example/t"),
+        ParsedArticle(title="Tide tables, final", link="https://a.example/t", published=NOW),
+    ]
+    new, updated = store.record_fetch(fid, FetchOutcome(status=200), ParsedFeed("A", None, again))
+    assert (new, updated) == (0, 1)
+    assert [r.title for r in store.page(View(feed_id=fid))] == ["Tide tables, final"]
+    _index_matches_rows(store)
+    assert [r.title for r in store.page(View(search="final"))] == ["Tide tables, final"]
+    assert store.page(View(search="corrected")) == []
