@@ -44,7 +44,13 @@ from newsreader.store.schema import (
     register_functions,
     unpack,
 )
-from newsreader.store.writes import Classifier, index_row, relink_copies, upsert
+from newsreader.store.writes import (
+    Classifier,
+    ensure_tokenizer,
+    index_row,
+    relink_copies,
+    upsert,
+)
 
 DB_NAME = "newsreader.db"
 
@@ -356,7 +362,11 @@ class Store:
     def _count(self, view: View, newer: Cursor | None, cap: int | None) -> int:
         if view.search:
             found = queries.search_sql(
-                view, newer=newer, min_id=self._first_id_at(newer), ordered=False
+                view,
+                self._match(view.search),
+                newer=newer,
+                min_id=self._first_id_at(newer),
+                ordered=False,
             )
             if found is None:
                 return 0
@@ -382,7 +392,7 @@ class Store:
         and ids grow with insertion while sort_ts is the story's date, so the walk keeps the
         best rows in a heap and stops once id_ts says no smaller id can sort higher than
         the worst row kept: for a word in every article, about one id block is read."""
-        found = queries.search_sql(view, older=older)
+        found = queries.search_sql(view, self._match(view.search or ""), older=older)
         if found is None or limit <= 0:
             return []
         bound = self._id_bounds()[0]
@@ -405,11 +415,46 @@ class Store:
     def _search_newer(self, view: View, newer: Cursor, limit: int) -> list[ArticleRow]:
         """The `limit` matches just above `newer`: only ids from the first block holding a
         story that recent can be one, so the walk reads about as many rows as lie above."""
-        found = queries.search_sql(view, newer=newer, min_id=self._first_id_at(newer))
+        found = queries.search_sql(
+            view, self._match(view.search or ""), newer=newer, min_id=self._first_id_at(newer)
+        )
         if found is None or limit <= 0:
             return []
         rows = heapq.nsmallest(limit, ((ts, aid) for aid, ts in self.db.execute(*found)))
         return self._rows_in_order(sorted(rows, reverse=True))
+
+    def _match(self, text: str) -> str:
+        """The FTS5 query for what the user typed: every word must match, as the start of a
+        word. A word that begins up to 50 stored words becomes their OR, which FTS5 walks
+        newest first; one that begins more (or none known) stays a prefix query. Words are
+        cut and folded by the index's own tokenizer, so no term is ever a phrase."""
+        parts = []
+        for word in queries.search_words(text):
+            for token in self._tokens(word):
+                terms = [
+                    r[0]
+                    for r in self.db.execute(
+                        "SELECT term FROM search_terms WHERE term >= ? AND term < ? LIMIT 51",
+                        (token, token + "\U0010ffff"),
+                    )
+                ]
+                if 0 < len(terms) <= 50:
+                    parts.append("(" + " OR ".join(f'"{t}"' for t in terms) + ")")
+                else:
+                    parts.append(f'"{token}"*')
+        return " AND ".join(parts)
+
+    def _search_match(self, view: View) -> str | None:
+        return self._match(view.search) if view.search else None
+
+    def _tokens(self, word: str) -> list[str]:
+        """A word as the search index's tokenizer cuts and folds it."""
+        ensure_tokenizer(self.db)
+        self.db.execute("INSERT INTO temp.words (text) VALUES (?)", (word,))
+        try:
+            return [r[0] for r in self.db.execute("SELECT term FROM temp.words_vocab")]
+        finally:
+            self.db.execute("INSERT INTO temp.words (words) VALUES ('delete-all')")
 
     def _first_id_at(self, cursor: Cursor | None) -> int:
         """The smallest id that can hold a row sorting above `cursor`."""
@@ -442,7 +487,7 @@ class Store:
     def ids(self, view: View) -> list[int]:
         """Every id in a view, newest first. Prefer keyset windows (`rows_after`,
         `rows_before`): at a million articles this list takes a quarter of a second."""
-        where, params, index = queries.where(view)
+        where, params, index = queries.where(view, match=self._search_match(view))
         sql = (
             f"SELECT a.id FROM articles AS a INDEXED BY {index}"
             + (f" WHERE {where}" if where else "")
@@ -532,7 +577,7 @@ class Store:
         """Mark every unread article in a view read; returns their ids (for undo)."""
         unread_view = dataclasses.replace(view, unread=True)
         with self.write() as db:
-            where, params, _ = queries.where(unread_view)
+            where, params, _ = queries.where(unread_view, match=self._search_match(view))
             ids = [
                 r[0] for r in db.execute(f"SELECT a.id FROM articles AS a WHERE {where}", params)
             ]
