@@ -44,6 +44,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("refresh_all", "r", "refresh_all", "Refresh", True),
     KeySpec("refresh_feed", "R", "refresh_feed", "Refresh feed"),
     KeySpec("search", "slash", "search", "Search", True),
+    KeySpec("save_search", "S", "save_search", "Save the search as a view"),
     KeySpec("feeds", "f", "feeds", "Feeds", True),
     KeySpec("view_all", "1", "view('all')", "All stories"),
     KeySpec("view_unread", "2", "view('unread')", "Unread"),

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from newsreader.keys import KEYS
-from newsreader.model import FeedConfig, NewsreaderError, View
+from newsreader.model import FeedConfig, NewsreaderError, View, ViewConfig
 from newsreader.sanitize import clean_line
 from newsreader.store import Store
 from newsreader.tui.bindings import bindings_for
@@ -262,6 +262,20 @@ class NewsApp(App[int]):
             (f.url, f.title or (rows[f.url].display_title if f.url in rows else f.url))
             for f in self.rt.feeds
         ]
+
+    @property
+    def views(self) -> list[ViewConfig]:
+        """Saved views ([[views]] in config.toml, then those saved with S)."""
+        return self.rt.views
+
+    def save_view(self, name: str, match: str) -> bool:
+        try:
+            self.rt.save_view(name, match)
+        except NewsreaderError as exc:
+            self.notify(str(exc), severity="error", markup=False, timeout=8)
+            return False
+        self.notify(f"saved view {clean_line(name, 60)} (feeds screen, palette)", markup=False)
+        return True
 
     def tag_names(self) -> list[str]:
         """Every tag used by a subscription, sorted."""

@@ -14,7 +14,15 @@ from typing import Protocol
 
 from textual.message import Message
 
-from newsreader.model import Article, ArticleRow, FeedConfig, FeedRow, TrendingStory, View
+from newsreader.model import (
+    Article,
+    ArticleRow,
+    FeedConfig,
+    FeedRow,
+    TrendingStory,
+    View,
+    ViewConfig,
+)
 
 
 class Library(Protocol):
@@ -32,6 +40,7 @@ class Library(Protocol):
     def feeds(self, urls: Iterable[str] | None = None, *, counts: bool = True) -> list[FeedRow]: ...
     def feed_id(self, url: str) -> int | None: ...
     def tag_counts(self) -> dict[str, int]: ...
+    def count(self, view: View, *, cap: int | None = None) -> int: ...
 
 
 class Host(Protocol):
@@ -52,6 +61,10 @@ class Host(Protocol):
     def read_copies(self) -> bool: ...
     @property
     def config_path(self) -> Path: ...
+    @property
+    def views(self) -> list[ViewConfig]: ...
+
+    def save_view(self, name: str, match: str) -> bool: ...
 
     def main_ready(self) -> None: ...
     def fetch_ids(self, view: View, generation: int) -> object: ...

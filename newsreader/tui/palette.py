@@ -70,6 +70,14 @@ class NewsCommands(Provider):
             out.append(
                 (f"jump to tag: {clean_line(tag, 100)}", partial(app.main.show_tag, tag), "tag")
             )
+        for saved in app.views:
+            out.append(
+                (
+                    f"jump to view: {clean_line(saved.name, 100)}",
+                    partial(app.main.show_saved_view, saved.name, saved.match),
+                    escape(clean_line(saved.match, 100)),
+                )
+            )
         return out
 
     async def discover(self) -> Hits:

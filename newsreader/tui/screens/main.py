@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from newsreader.model import ArticleRow, TrendingStory, View
+from newsreader.query import QueryError, check_query, is_plain
 from newsreader.sanitize import clean_line, safe_url
 from newsreader.tui.bindings import bindings_for
 from newsreader.tui.host import (
@@ -219,6 +220,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
     def on_sidebar_loaded(self, message: SidebarLoaded) -> None:
         self.trending.set_items(message.trending, keep_key=lambda s: s.lead_id)
         self.opinion.set_items(message.opinion, keep_key=lambda r: r.id)
+
+    def show_saved_view(self, name: str, match: str) -> None:
+        self.show_view(View(match=match), f"View {clean_line(name, 60)}")
 
     def show_view(self, view: View, name: str) -> None:
         """Leave any search and show a view with the list focused (feeds screen, palette)."""
@@ -502,12 +506,41 @@ class MainScreen(Screen[None], inherit_bindings=False):
             if not text or not text.strip():
                 return
             query = clean_line(text, 200)
+            view = View(search=query)
+            if not is_plain(query):  # the query language: author = "Ann Lee" and age < 2d
+                try:
+                    check_query(query)
+                except QueryError as exc:
+                    self.notify(f"search: {exc}", severity="error", markup=False, timeout=8)
+                    return
+                view = View(match=query)
             if self.before_search is None:
                 self.before_search = (self.view, self.view_name)
-            self.load_view(View(search=query), f'Search "{query}"')
+            self.load_view(view, f'Search "{query}"')
             self.headlines.focus()
 
-        self.app.push_screen(InputScreen("Search titles and text", placeholder="words…"), done)
+        self.app.push_screen(
+            InputScreen(
+                "Search: words, or a query such as  title ~ mars and age < 2d",
+                placeholder="words…",
+            ),
+            done,
+        )
+
+    def action_save_search(self) -> None:
+        """S: keep the current search as a saved view (feeds.toml), asking for its name."""
+        from newsreader.tui.screens.input_dialog import InputScreen
+
+        query = self.view.match or self.view.search
+        if not query:
+            self.notify("search first (/), then S saves it as a view", severity="warning")
+            return
+
+        def done(name: str | None) -> None:
+            if name and name.strip():
+                self.host.save_view(clean_line(name, 60), query)
+
+        self.app.push_screen(InputScreen("Save this search as a view named", value=query), done)
 
     def action_feeds(self) -> None:
         if self.host.library is None:
@@ -521,6 +554,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
             name = "All feeds"
         elif item.kind == "tag":
             name = f"Tag {item.tag}"
+        elif item.kind == "view":
+            name = f"View {item.label}"
         else:
             name = item.feed.display_title if item.feed else item.label
         self.show_view(item_view(item), name)
