@@ -172,6 +172,7 @@ class ArticleRow:
     starred: bool
     section: str
     opinion: bool
+    duration: float | None = None  # seconds: the first enclosure's (a podcast episode's)
 
     @property
     def cursor(self) -> tuple[float, int]:

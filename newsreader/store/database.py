@@ -442,16 +442,17 @@ class Store:
         )
         if r is None:
             return None
+        rest = r[len(queries.ROW_FIELDS) :]
         return Article(
             **row_fields(r),
-            guid=r[13],
-            updated=r[14],
-            categories=json.loads(r[15] or "[]"),
-            summary_html=unpack(r[16]),
-            content_html=unpack(r[17]),
-            enclosures=json.loads(r[18] or "[]"),
-            fulltext_html=unpack(r[19]),
-            feed_link=r[20],
+            guid=rest[0],
+            updated=rest[1],
+            categories=json.loads(rest[2] or "[]"),
+            summary_html=unpack(rest[3]),
+            content_html=unpack(rest[4]),
+            enclosures=json.loads(rest[5] or "[]"),
+            fulltext_html=unpack(rest[6]),
+            feed_link=rest[7],
         )
 
     def unread_counts(self) -> dict[int, int]:

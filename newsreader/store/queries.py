@@ -15,7 +15,10 @@ from newsreader.model import ArticleRow, View
 
 ROW_COLUMNS = (
     "a.id, a.feed_id, f.url, COALESCE(f.title, f.url), a.title, a.link, a.author, a.sort_ts, "
-    "a.published, a.read, a.starred, f.section, a.opinion"
+    "a.published, a.read, a.starred, f.section, a.opinion, "
+    # A podcast episode's length for the headline list: SQLite reads it from the JSON, so a
+    # story without enclosures ('[]') costs a length check and no JSON parse.
+    "CASE WHEN length(a.enclosures) > 2 THEN json_extract(a.enclosures, '$[0].duration') END"
 )
 
 Cursor = tuple[float, int]  # (sort_ts, id): a row's place in every list, newest first
@@ -160,7 +163,7 @@ def row(r: Sequence[Any]) -> ArticleRow:
     return ArticleRow(**row_fields(r))
 
 
-_ROW_FIELDS = (
+ROW_FIELDS = (
     "id",
     "feed_id",
     "feed_url",
@@ -174,6 +177,7 @@ _ROW_FIELDS = (
     "starred",
     "section",
     "opinion",
+    "duration",
 )
 _FLAGS = {"read", "starred", "opinion"}
 
@@ -182,7 +186,7 @@ def row_fields(r: Sequence[Any]) -> dict[str, Any]:
     """ArticleRow's fields, by name, from the ROW_COLUMNS of a result."""
     return {
         name: bool(value) if name in _FLAGS else value
-        for name, value in zip(_ROW_FIELDS, r, strict=False)
+        for name, value in zip(ROW_FIELDS, r, strict=False)
     }
 
 
