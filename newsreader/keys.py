@@ -5,14 +5,15 @@ config.toml's `[keys]` may rebind any id, so config validation lives with the co
 - "list": the focused pane (headline list, trending, opinion, feeds list, article), which
   moves its cursor or scrolls;
 - "main": the main screen (views, marks, links, panes, refresh, search, feeds);
-- "app": the app, anywhere (help, quit).
+- "app": the app, anywhere (help, quit);
+- "downloads": the downloads screen (pause, cancel, open folder).
 """
 
 from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
-Target = Literal["list", "main", "app"]
+Target = Literal["list", "main", "app", "downloads"]
 
 
 class KeySpec(NamedTuple):
@@ -53,6 +54,14 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("copy_link", "y", "copy_link", "Copy link"),
     KeySpec("full_text", "F", "full_text", "Fetch full text"),
     KeySpec("trending", "t", "focus_trending", "Trending"),
+    # media (issue 16): an article's enclosures, and the downloads screen
+    KeySpec("play", "e", "play", "Play enclosure"),
+    KeySpec("download", "E", "download", "Download enclosure"),
+    KeySpec("downloads", "D", "downloads", "Downloads"),
+    KeySpec("download_pause", "p,space", "toggle_pause", "Pause/resume", False, "downloads"),
+    KeySpec("download_cancel", "x,delete", "cancel", "Cancel download", False, "downloads"),
+    KeySpec("download_forget", "d", "forget", "Remove from list", False, "downloads"),
+    KeySpec("download_folder", "O", "open_folder", "Open folder", False, "downloads"),
     KeySpec("help", "question_mark", "help", "Help", True, target="app"),
     KeySpec("quit", "q", "quit", "Quit", True, target="app"),
 )
