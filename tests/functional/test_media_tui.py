@@ -234,10 +234,11 @@ async def test_pictures_follow_the_text_and_off_keeps_the_markers(
         view = app.main.article_view
         wrap = view.wrap_width()
         colours = [
-            (str(span.style.color.get_truecolor().hex), str(span.style.bgcolor.get_truecolor().hex))
+            (str(seg.style.color.get_truecolor().hex), str(seg.style.bgcolor.get_truecolor().hex))
             for line in view._lines
             if line.plain.startswith("▀")
-            for span in line.spans
+            for seg in line.render(app.console)
+            if seg.style is not None and seg.style.color is not None
         ]
     fetched = [r.path for r in server.requests if r.path.startswith("/img/")]
     assert "[image: A boat]" in text and "[image: Gone]" in text  # a failed one stays text

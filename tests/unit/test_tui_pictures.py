@@ -43,9 +43,22 @@ def test_a_picture_is_half_blocks_scaled_to_the_width() -> None:
     assert small.size == (72, 36)  # within 72 x 40 pixels
     lines = picture_lines(small, 36)
     assert len(lines) == 9 and all(line.plain == "▀" * 36 for line in lines)
-    top, bottom = lines[0].spans[0].style, lines[-1].spans[0].style
+    first, last = lines[0].render(), lines[-1].render()
+    assert [s.text for s in first] == ["▀" * 36]  # one run of one colour
+    top, bottom = first[0].style, last[0].style
+    assert top is not None and bottom is not None
     assert str(top.color.get_truecolor().hex) == "#ffffff"
     assert str(bottom.bgcolor.get_truecolor().hex) == "#0000ff"
+
+
+def test_an_odd_pixel_height_repeats_the_last_row() -> None:
+    im = Image.new("RGB", (4, 3), "red")
+    im.paste((0, 255, 0), (0, 2, 4, 3))  # the third (last) pixel row is green
+    rows = picture_lines(im, 4)
+    assert len(rows) == 2
+    style = rows[1].render()[0].style
+    assert style is not None
+    assert str(style.color.get_truecolor().hex) == str(style.bgcolor.get_truecolor().hex)
 
 
 def test_progress_bar() -> None:

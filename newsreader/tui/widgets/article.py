@@ -9,7 +9,7 @@ A 50 KB article costs ~25 ms to render and ~30 ms to wrap, a typical 5 KB one un
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.segment import Segment
 from rich.text import Text
@@ -22,6 +22,9 @@ from newsreader.media.enclosures import enclosure_list
 from newsreader.model import Article
 from newsreader.sanitize import clean_line, safe_url
 from newsreader.tui.bindings import bindings_for
+
+if TYPE_CHECKING:
+    from newsreader.tui.widgets.pictures import PictureRow
 
 
 def when(ts: float | None) -> str:
@@ -121,7 +124,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.article: Article | None = None
         self.also_in: list[str] = []
         self._text: Text | None = None
-        self._lines: list[Text] = []
+        self._lines: list[Text | PictureRow] = []
         self._wrapped_width = -1
         self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(400)
         self.placeholder = "Choose a story and press enter to read it here."
@@ -176,12 +179,11 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if self._text is None:
             self._lines = []
         else:
-            self._lines = list(self._text.wrap(self.app.console, width, overflow="fold"))
-            if self.pictures:
-                self._lines = self._with_pictures(self._lines, width)
+            lines = list(self._text.wrap(self.app.console, width, overflow="fold"))
+            self._lines = self._with_pictures(lines, width) if self.pictures else [*lines]
         self.virtual_size = Size(width, len(self._lines))
 
-    def _with_pictures(self, lines: list[Text], width: int) -> list[Text]:
+    def _with_pictures(self, lines: list[Text], width: int) -> list[Text | PictureRow]:
         """The wrapped lines with each fetched picture after its marker's line. Markers and
         links pair up in order; more markers than links means they cannot be paired safely,
         and the markers stay text."""
@@ -189,15 +191,15 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
 
         at = marker_lines(lines)
         if len(at) > len(self._slots):
-            return lines
-        after: dict[int, list[Text]] = {}
+            return [*lines]
+        after: dict[int, list[PictureRow]] = {}
         for line_no, url in zip(at, self._slots, strict=False):
             image = self.pictures.get(url) if url else None
             if image is not None:
                 after.setdefault(line_no, []).extend(picture_lines(image, width))
         if not after:
-            return lines
-        out: list[Text] = []
+            return [*lines]
+        out: list[Text | PictureRow] = []
         for n, line in enumerate(lines):
             out.append(line)
             out.extend(after.get(n, ()))
