@@ -288,3 +288,25 @@ async def test_a_videos_thumbnail_is_drawn_under_its_attachments(
     assert "1 video · video/mp4 · 2.0 kB" in lines[marker - 1]
     assert lines[marker + 1] == "▀" * 48  # 48 x 27 pixels: 14 rows of half blocks
     assert lines[marker + 14] == "▀" * 48 and "Forty minutes" in "\n".join(lines[marker + 15 :])
+
+
+async def test_hostile_enclosures_are_never_a_script_or_a_split_argument(
+    home: Path, server: MediaServer
+) -> None:
+    script, record = fake_player(home)
+    rt = await reader(home, server, "hostile.xml", f'[ui]\nplayer = "{script}"\n')
+    app = NewsApp(rt)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        titles = [r.title for r in (app.main.headlines.row(i) for i in range(4)) if r]
+        # javascript: never became an attachment: nothing to list, play or download
+        await pilot.press(*["j"] * titles.index("Script"), "enter")
+        assert "Attachments" not in pane_text(app.main.article_view)
+        await pilot.press("e", "E")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        # a link that reads like an option and a shell command: one argument, never split
+        await pilot.press("g", *["j"] * titles.index("Option"), "enter", "e")
+        await until(pilot, lambda: record.exists() and record.read_text() != "")
+    assert messages.count("this story has no attachments") == 2
+    assert json.loads(record.read_text()) == [server.url("/dl/--output=x;rm%20-rf%20~.mp3")]

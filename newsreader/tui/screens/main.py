@@ -308,7 +308,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
                     markup=False,
                 )
         self.article_view.show(article, also_in=also_in)
-        self._fetch_pictures(article)
+        self.call_after_refresh(self._fetch_pictures, article)  # the text paints first
         if self.single and not self.reading:
             self.reading = True
             self.apply_layout()
@@ -658,7 +658,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     def _fetch_pictures(self, article: Article) -> None:
         """After the text is on screen: the pictures come from a worker (ImagesFetched)."""
-        if not self.host.images_enabled:
+        shown = self.article_view.article
+        if not self.host.images_enabled or shown is None or shown.id != article.id:
             return
         urls = list(dict.fromkeys(u for u in picture_slots(article) if u))[:MAX_PICTURES]
         if urls:
