@@ -5,14 +5,15 @@ config.toml's `[keys]` may rebind any id, so config validation lives with the co
 - "list": the focused pane (headline list, trending, opinion, feeds list, article), which
   moves its cursor or scrolls;
 - "main": the main screen (views, marks, links, panes, refresh, search, feeds);
-- "app": the app, anywhere (help, quit).
+- "app": the app, anywhere (help, quit);
+- "downloads": the downloads screen (pause, cancel, open folder).
 """
 
 from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
-Target = Literal["list", "main", "app"]
+Target = Literal["list", "main", "app", "downloads"]
 
 
 class KeySpec(NamedTuple):
@@ -54,6 +55,14 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("copy_link", "y", "copy_link", "Copy link"),
     KeySpec("full_text", "F", "full_text", "Fetch full text"),
     KeySpec("trending", "t", "focus_trending", "Trending"),
+    # media (issue 16): an article's enclosures, and the downloads screen
+    KeySpec("play", "e", "play", "Play enclosure"),
+    KeySpec("download", "E", "download", "Download enclosure"),
+    KeySpec("downloads", "D", "downloads", "Downloads"),
+    KeySpec("download_pause", "p,space", "toggle_pause", "Pause/resume", False, "downloads"),
+    KeySpec("download_cancel", "x,delete", "cancel", "Cancel download", False, "downloads"),
+    KeySpec("download_forget", "d", "forget", "Remove from list", False, "downloads"),
+    KeySpec("download_folder", "O", "open_folder", "Open folder", False, "downloads"),
     KeySpec("help", "question_mark", "help", "Help", True, target="app"),
     KeySpec("quit", "q", "quit", "Quit", True, target="app"),
 )
@@ -153,10 +162,13 @@ def keymap_problem(keymap: dict[str, str]) -> tuple[str, str] | None:
                 return spec.id, f"keys.{spec.id}: {key!r} is not a key name"
             if spec.id in keymap and key in RESERVED:
                 return spec.id, f"keys.{spec.id}: {key} is kept for {RESERVED[key]}"
-            other = bound.get(key)
+            # The main screen's keys (list, main, app) share one keyboard; another screen's
+            # keys (downloads) only clash among themselves.
+            scope = spec.target if spec.target not in ("list", "main", "app") else "main"
+            other = bound.get(f"{scope}:{key}")
             if other is not None:
                 mine = spec.id if spec.id in keymap else other
                 theirs = other if mine == spec.id else spec.id
                 return mine, f"keys.{mine}: {key} is already bound to {theirs}"
-            bound[key] = spec.id
+            bound[f"{scope}:{key}"] = spec.id
     return None

@@ -55,6 +55,8 @@ class NewsCommands(Provider):
         out: list[tuple[str, Callable[[], object], str]] = []
         keys = {k[2]: k[0] for k in app.live_keys()}
         for spec in KEYS:
+            if spec.target == "downloads":
+                continue  # the downloads screen's own keys mean nothing elsewhere
             out.append(
                 (spec.description, partial(_run_key, app, spec), escape(f"key: {keys[spec.id]}"))
             )

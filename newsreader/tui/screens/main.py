@@ -10,7 +10,7 @@ rest, whose results arrive as `host` messages); widgets get plain `model` rows.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,24 +18,27 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 
-from newsreader.model import ArticleRow, TrendingStory, View
+from newsreader.media.enclosures import EnclosureInfo, enclosure_list
+from newsreader.model import Article, ArticleRow, TrendingStory, View
 from newsreader.query import QueryError, check_query, is_plain
 from newsreader.sanitize import clean_line, safe_url
 from newsreader.tui.bindings import bindings_for
 from newsreader.tui.host import (
     FullTextFetched,
     Host,
+    ImagesFetched,
     RefreshFinished,
     RefreshProgressed,
     SidebarLoaded,
     ViewLoaded,
 )
 from newsreader.tui.screens.feeds import FeedsScreen, item_view
-from newsreader.tui.widgets.article import ArticleView
+from newsreader.tui.widgets.article import ArticleView, picture_slots
 from newsreader.tui.widgets.feeds import FeedItem
 from newsreader.tui.widgets.headlines import HeadlineList
 from newsreader.tui.widgets.opinion import OpinionList
 from newsreader.tui.widgets.picklist import PickList
+from newsreader.tui.widgets.pictures import MAX_PICTURES
 from newsreader.tui.widgets.status import StatusBar, TopBar
 from newsreader.tui.widgets.trending import TrendingList
 
@@ -309,6 +312,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
                     markup=False,
                 )
         self.article_view.show(article, also_in=also_in)
+        self.call_after_refresh(self._fetch_pictures, article)  # the text paints first
         if self.single and not self.reading:
             self.reading = True
             self.apply_layout()
@@ -629,9 +633,77 @@ class MainScreen(Screen[None], inherit_bindings=False):
             return
         library = self.host.library
         if self.current_article_id == message.article_id and library is not None:
-            self.article_view.show(
-                library.article(message.article_id), also_in=self.article_view.also_in
-            )
+            article = library.article(message.article_id)
+            self.article_view.show(article, also_in=self.article_view.also_in)
+            if article is not None:
+                self._fetch_pictures(article)
+
+    # -- media: enclosures played and downloaded, pictures (issue 16) ------------------------
+
+    def _media_article(self) -> Article | None:
+        """The story e/E act on: the one being read when the article pane has focus, else
+        the one under the focused list's cursor."""
+        library = self.host.library
+        shown = self.article_view.article
+        if self.focused is self.article_view and shown is not None:
+            return shown
+        row = self._target()
+        if library is None or row is None:
+            return shown
+        return shown if shown is not None and shown.id == row.id else library.article(row.id)
+
+    def _choose_enclosure(self, verb: str, then: Callable[[Article, EnclosureInfo], None]) -> None:
+        from newsreader.tui.screens.enclosures import EnclosurePicker
+
+        article = self._media_article()
+        items = enclosure_list(article.enclosures) if article is not None else []
+        if article is None or not items:
+            self.notify("this story has no attachments", timeout=2)
+            return
+        if len(items) == 1:
+            then(article, items[0])
+            return
+
+        def chosen(n: int | None) -> None:
+            if n is not None:
+                then(article, items[n - 1])
+
+        title = f"{verb}: {clean_line(article.title, 60)}"
+        self.app.push_screen(EnclosurePicker(title, items), chosen)
+
+    def action_play(self) -> None:
+        def play(article: Article, item: EnclosureInfo) -> None:
+            if item.url is None:
+                self.notify(f"attachment {item.index} is not an http(s) link", timeout=3)
+                return
+            self.host.play_enclosure(item.url)
+
+        self._choose_enclosure("Play", play)
+
+    def action_download(self) -> None:
+        def download(article: Article, item: EnclosureInfo) -> None:
+            self.host.download_enclosure(article.id, item.index)
+
+        self._choose_enclosure("Download", download)
+
+    def action_downloads(self) -> None:
+        from newsreader.tui.screens.downloads import DownloadsScreen
+
+        self.app.push_screen(DownloadsScreen(self.host))
+
+    def _fetch_pictures(self, article: Article) -> None:
+        """After the text is on screen: the pictures come from a worker (ImagesFetched)."""
+        shown = self.article_view.article
+        if not self.host.images_enabled or shown is None or shown.id != article.id:
+            return
+        urls = list(dict.fromkeys(u for u in picture_slots(article) if u))[:MAX_PICTURES]
+        if urls:
+            self.host.fetch_images(article.id, urls)
+
+    def on_images_fetched(self, message: ImagesFetched) -> None:
+        view = self.article_view
+        if view.article is not None and view.article.id == message.article_id:
+            view.set_pictures(message.pictures)
 
     # -- refresh -----------------------------------------------------------------------------
 
