@@ -48,6 +48,9 @@ if TYPE_CHECKING:
 
 # How long a graphical browser's launch is watched for a failure exit.
 BROWSER_WAIT = 10.0
+# A refresh of up to this many feeds reports each one; a bigger one every PROGRESS_INTERVAL s.
+PROGRESS_EVERY_FEED = 20
+PROGRESS_INTERVAL = 0.1
 
 
 def _palette() -> type[Provider]:
@@ -375,8 +378,20 @@ class NewsApp(App[int]):
         # and storing never take the UI's GIL; this thread only relays its progress lines.
         from newsreader.refresh_proc import RefreshProcess
 
+        last = 0.0
+        pending_new = False
+
         def progress(done: int, total: int, errors: int, new: bool) -> None:
-            self.main.post_message(RefreshProgressed(done, total, errors, new))
+            # Every feed of a small refresh; at most ~10 updates a second of a big one, so
+            # the UI thread redraws the status line for people, not for every feed.
+            nonlocal last, pending_new
+            pending_new = pending_new or new
+            now = time.monotonic()
+            if total > PROGRESS_EVERY_FEED and done < total and now - last < PROGRESS_INTERVAL:
+                return
+            last = now
+            self.main.post_message(RefreshProgressed(done, total, errors, pending_new))
+            pending_new = False
 
         child = self.refresh_child = RefreshProcess(self.rt, force=force, urls=urls)
         try:
