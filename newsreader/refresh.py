@@ -249,11 +249,16 @@ async def _refresh_feeds(
     stage = asyncio.Semaphore(STAGE_DEPTH)
     held = asyncio.Semaphore(rt.settings.refresh.concurrency + STAGE_DEPTH)
     network_failures: list[tuple[FeedRow, FetchResult]] = []
+    # rt.feed_config is a scan of every subscription: per feed, that made 5,000 feeds cost
+    # 25M comparisons (bench/scale.py).
+    confs: dict[str, FeedConfig] = {}
+    for f in rt.feeds:
+        confs.setdefault(f.url, f)  # the first one wins, as in feed_config
     done = errors = 0
 
     async def one(fetcher: Fetcher, row: FeedRow) -> None:
         nonlocal done, errors
-        conf = rt.feed_config(row.url)
+        conf = confs.get(row.url)
         folder = _folder(row.current_url)
         if folder is not None:
             feed = await _store_folder(store, rt, row, conf, folder, workers)
@@ -287,7 +292,7 @@ async def _refresh_feeds(
             report.skipped += len(network_failures)
         else:
             for row, result in network_failures:
-                conf = rt.feed_config(row.url)
+                conf = confs.get(row.url)
                 feed = await _store_result(store, rt, row, conf, result, workers)
                 report.feeds.append(feed)
                 done += 1
