@@ -110,8 +110,13 @@ def serve(latency: float) -> ThreadingHTTPServer:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = ThreadingHTTPServer(("0.0.0.0", 0), Handler)
-    server.daemon_threads = True
+    class Server(ThreadingHTTPServer):
+        # The default backlog of 5 drops connections when 64 arrive at once, and a dropped
+        # SYN is retried a second later: that, not the client, then paced the refresh.
+        request_queue_size = 256
+        daemon_threads = True
+
+    server = Server(("0.0.0.0", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
