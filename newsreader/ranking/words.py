@@ -85,7 +85,7 @@ top major huge high low record million billion bn
 
 _WORD = re.compile(r"[^\W_]+")
 
-# Weights (see the module docstring); the matching thresholds that use them are in trending.py.
+# Weights (see the module docstring); the matching thresholds that use them are in clusters.py.
 ZIPF_CEIL = 6.3
 W_MAX = 4.0
 W_WEAK = 0.5

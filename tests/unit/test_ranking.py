@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import itertools
 import json
 import random
@@ -21,6 +21,7 @@ from newsreader.ranking import (
     normalise_title,
     trending,
 )
+from newsreader.ranking.clusters import _cluster
 from newsreader.ranking.words import title_terms
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "ranking"
@@ -400,8 +401,6 @@ def test_every_language_of_the_sets_is_matched_within_itself():
 @pytest.mark.parametrize("name", ["headlines.json", "holdout.json"])
 def test_prefix_filter_loses_no_match(name: str) -> None:
     # the candidate index must find every pair the rule would match comparing all pairs
-    # the module, not the function of the same name that newsreader.ranking exports
-    cluster = importlib.import_module("newsreader.ranking.trending")._cluster
     data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
     titles = [t for headlines in data["stories"].values() for _, t in headlines]
     rng = random.Random(5)
@@ -409,7 +408,7 @@ def test_prefix_filter_loses_no_match(name: str) -> None:
         rng.shuffle(titles)
         terms = [title_terms(t) for t in titles]
         links = [None] * len(terms)
-        fast, slow = cluster(terms, links), cluster(terms, links, use_prefix=False)
+        fast, slow = _cluster(terms, links), _cluster(terms, links, use_prefix=False)
         assert [_root(fast, i) for i in range(len(terms))] == [
             _root(slow, i) for i in range(len(terms))
         ]
@@ -533,6 +532,12 @@ def test_opinion_keywords_are_configurable():
     assert is_opinion("news", ["Reviews"], None, keywords=("review",))
     assert is_opinion("news", [], link, keywords=[*DEFAULT_OPINION_KEYWORDS, "review"])
     assert not is_opinion("news", ["Opinion"], None, keywords=())
+
+
+def test_trending_is_one_thing_the_function():
+    # the clustering module is `clusters`: `newsreader.ranking.trending` is only the function
+    assert callable(trending) and trending.__module__ == "newsreader.ranking.clusters"
+    assert importlib.util.find_spec("newsreader.ranking.trending") is None
 
 
 def test_ranking_imports_neither_textual_nor_sqlite():
