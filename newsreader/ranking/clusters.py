@@ -218,6 +218,9 @@ def _cluster(
             {w: x for w, x in s.items() if w not in common} if not common.isdisjoint(s) else s
             for s in terms
         ]
+        # a name in every other headline of the window is dropped from the names too: left
+        # there, it would read as a name one side has and the other lacks
+        specs = [sp - common if not common.isdisjoint(sp) else sp for sp in specs]
 
     # Prefix filtering over one global order (rarest in the window first, then the term, so
     # the order is total). A match needs >= min_shared terms worth >= min_weight (each counted

@@ -302,6 +302,23 @@ def test_words_so_common_they_link_everything_are_skipped():
     assert trending(items, NOW) == []
 
 
+def test_a_name_too_common_to_link_still_lets_its_stories_match():
+    # "Varga" is in 40 of 60 headlines: dropped as a linking word, it must not then count
+    # as a name each side has and the other lacks (which would keep every Varga story apart)
+    items = [
+        item(100 + i, 100 + i, f"Town {i} welcomes Varga on tour stop {i + 11}") for i in range(40)
+    ]
+    items += [
+        item(1, 1, "Storm warning: Varga cancels harbour concert", 1),
+        item(2, 2, "Harbour concert cancelled as Varga pulls out over storm warning", 1),
+    ]
+    items += [item(200 + i, 200 + i, f"Unrelated headline about topic {i}") for i in range(20)]
+    found = trending(items, NOW, min_sources=2, size=100)
+    assert [sorted(a.id for a in s.articles) for s in found if 1 in {a.id for a in s.articles}] == [
+        [1, 2]
+    ]
+
+
 def test_normalise_title():
     words = normalise_title("Crème brûlée: CHEFS' favourite desserts!")
     assert len(words) == 5 and all(w.isascii() and w.islower() for w in words)
