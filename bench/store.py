@@ -3,6 +3,7 @@ the time of the first page of each view, keyset windows deep in a view, counts, 
 trending inputs, and `newsreader list --json --limit 50` as a whole process.
 Budgets (DESIGN.md, issue 18): search first page < 50 ms (most common word included), unread
 counts < 20 ms, trending < 100 ms, <= 2.5 KB per article, list --json --limit 50 < 0.3 s wall.
+Rules (issue 15): a saved view's first page < 50 ms, a rules pass over every article < 1 s.
 
     python bench/store.py [--articles 100000] [--feeds 500] [--keep DIR]
     python bench/store.py --articles 1000000 --feeds 2000    # the million-article run
@@ -242,9 +243,31 @@ def main() -> None:
         cases["trending, warm (TrendingCache)"] = lambda: trending_stories(
             store, settings, now, cache
         )
+        # A saved view (the query language) and the unread count the feeds screen shows.
+        saved = f'title ~ "{vocab[30]}|{vocab[31]}" or (tag = tag3 and not starred)'
+        cases["saved view: first page (query)"] = lambda: store.page(View(match=saved), limit=100)
+        cases["saved view: unread count (cap 9,999)"] = lambda: store.count(
+            View(match=saved, unread=True), cap=9999
+        )
         for name, fn in cases.items():
             first, median = timed(fn)
             print(f"{name:<46}{first:>10.1f}{median:>11.1f}")
+        # A rules pass over the whole store (what a rules change costs, in a worker).
+        from newsreader.model import RuleConfig
+
+        store.set_rules(
+            [
+                RuleConfig(match=f'title ~ "{vocab[50]}|{vocab[51]}"', action="hide"),
+                RuleConfig(match=f"title contains {vocab[60]}", action="highlight"),
+                RuleConfig(match="tag = tag7", action="tag", tag="seven"),
+            ]
+        )
+        started = time.perf_counter()
+        changed = store.apply_rules()
+        print(
+            f"{'rules pass over every article (3 rules)':<46}"
+            f"{(time.perf_counter() - started) * 1000:>10.1f}{'':>11}  ({changed:,} rows changed)"
+        )
     env = dict(
         os.environ, NEWSREADER_DATA_DIR=str(folder), NEWSREADER_CONFIG=str(folder / "config.toml")
     )
