@@ -1,10 +1,12 @@
 """Benchmark: trending() over a 100,000-article store (the in-window slice).
 
 Builds 100,000 synthetic RankItems spread evenly over 30 days and 500 feeds (so ~6,700 fall
-inside the default 48 h window), with vocabulary-based fake headlines: a Zipf-like vocabulary,
-English stop words, and stories that several feeds cover with different subsets of the
-story's words. Times trending() cold (fresh word caches, no TrendingCache) and warm (with a
-TrendingCache filled by the previous refresh), over the in-window items the store hands over,
+inside the default 48 h window), with vocabulary-based fake headlines: real English words
+(wordfreq's list, commonest first, drawn with Zipf-like weights, so the word weights of
+ranking/words.py see what they see in real headlines), English stop words, and stories that
+several feeds cover with different subsets of the story's words. Times trending() cold
+(fresh word caches, no TrendingCache) and warm (with a TrendingCache filled by the previous
+refresh), over the in-window items the store hands over,
 and once over all 100,000 for reference. Not a pass/fail test; prints figures.
 
     .venv/bin/python bench/ranking.py [--items 100000] [--feeds 500] [--days 30] [--repeat 7]
@@ -49,40 +51,19 @@ STOP = [
     "why",
     "how",
 ]
-SYLLABLES = [
-    "ka",
-    "lo",
-    "mi",
-    "ne",
-    "ru",
-    "sa",
-    "te",
-    "vo",
-    "zi",
-    "pa",
-    "qu",
-    "do",
-    "be",
-    "fi",
-    "gu",
-    "ha",
-    "jo",
-    "ke",
-    "li",
-    "mo",
-    "nu",
-    "po",
-    "ri",
-    "su",
-    "ta",
-]
 
 
 def vocabulary(rng: random.Random, size: int) -> list[str]:
-    words: set[str] = set()
-    while len(words) < size:
-        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
-    return sorted(words)
+    """`size` English words, commonest first (past the function words), as wordfreq ranks them."""
+    import wordfreq
+
+    words = [
+        w
+        for bucket in wordfreq.get_frequency_list("en", "small")
+        for w in bucket
+        if w.isalpha() and w.isascii() and len(w) > 2
+    ]
+    return words[200 : 200 + size]
 
 
 STORY_OF: dict[int, int] = {}  # item id -> generated story number (singletons absent)
@@ -178,8 +159,7 @@ def main() -> None:
     )
 
     def cold() -> None:
-        words._WORDS.clear()  # as in a fresh process: no word seen yet
-        words._feed_words.cache_clear()
+        words.reset()  # as in a fresh process: no word seen yet (word lists stay loaded)
         trending(window, NOW)
 
     cache = TrendingCache()

@@ -101,6 +101,15 @@ def _parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("trending", help="stories most covered across feeds right now")
     t.add_argument("--json", action="store_true", help="print JSON")
+    st = sub.add_parser("story", help="every source's article of the story an article is in")
+    st.add_argument("id", type=int, metavar="ID", help="any article of the story")
+    st.add_argument("--json", action="store_true", help="print JSON")
+    dg = sub.add_parser("digest", help="top stories, opinion and per-tag highlights of a period")
+    dg.add_argument("--since", type=_period, default="24h", metavar="PERIOD", help="default 24h")
+    dg.add_argument(
+        "--format", choices=["text", "markdown", "html", "json"], default="text", dest="fmt"
+    )
+    dg.add_argument("--output", metavar="FILE", help="write to FILE instead of stdout")
     o = sub.add_parser("opinion", help="the newest opinion, blog and analysis pieces")
     o.add_argument("--json", action="store_true", help="print JSON")
     o.add_argument(
@@ -132,6 +141,15 @@ def _positive(text: str) -> int:
     if value <= 0:
         raise argparse.ArgumentTypeError("must be at least 1")
     return value
+
+
+def _period(text: str) -> float:
+    from newsreader.digest import parse_since
+
+    try:
+        return parse_since(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -577,6 +595,69 @@ def cmd_trending(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_story(args: argparse.Namespace) -> int:
+    from newsreader.ranking.stories import age_text, story
+
+    rt = _runtime(args)
+    now = time.time()
+    with rt.open_store() as store:
+        found = story(store, rt.settings, args.id, now)
+    if found is None:
+        raise Failed(f"no article with id {args.id}")
+    if args.json:
+        _print_json(
+            {
+                "title": clean_line(found.title),
+                "sources": found.sources,
+                "lead_id": found.lead_id,
+                "articles": [article_json(a) for a in found.members],
+            }
+        )
+        return 0
+    print(f"{clean_line(found.title, 200)}  [{found.sources_text}]")
+    for a in found.members:
+        author = clean_line(a.author, 40)
+        line = (
+            f"{a.id:>7}  {age_text(now - a.sort_ts):>4}  {clean_line(a.feed_title, 24):<24}  "
+            f"{clean_line(a.title, 160)}"
+        )
+        print(
+            line
+            + (f" (by {author})" if author else "")
+            + ("  [opinion]" if a.opinion or a.section == "opinion" else "")
+        )
+    return 0
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    import os
+    import tempfile
+    from pathlib import Path
+
+    from newsreader.digest import build_digest, render
+
+    rt = _runtime(args)
+    with rt.open_store() as store:
+        text = render(build_digest(store, rt.settings, time.time(), args.since), args.fmt)
+    if not args.output:
+        sys.stdout.write(text)
+        return 0
+    # Written whole, then renamed: a mailer picking the file up never sees half a digest.
+    out = Path(args.output)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".digest-", dir=out.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+            os.replace(tmp, out)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise Failed(f"{out}: cannot write: {exc.strerror}") from None
+    return 0
+
+
 def cmd_opinion(args: argparse.Namespace) -> int:
     from newsreader.model import View
 
@@ -613,5 +694,7 @@ COMMANDS = {
     "mark": cmd_mark,
     "download": cmd_download,
     "trending": cmd_trending,
+    "story": cmd_story,
+    "digest": cmd_digest,
     "opinion": cmd_opinion,
 }

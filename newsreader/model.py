@@ -235,6 +235,11 @@ class TrendingStory:
     def unread(self) -> bool:
         return any(not m.read for m in self.members)
 
+    @property
+    def sources_text(self) -> str:
+        """What a list shows for the count: "1 source", "4 sources"."""
+        return f"{self.sources} source" + ("" if self.sources == 1 else "s")
+
 
 @dataclass(slots=True, frozen=True)
 class RankItem:

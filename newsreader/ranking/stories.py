@@ -1,21 +1,31 @@
 """Stories from the store: the glue between the store and the pure ranking modules.
 
-Only articles inside the trending window are read from the store (one indexed range query).
+Only articles inside one trending window are read from the store (one indexed range query).
+:func:`trending_stories` is what the sidebar and ``newsreader trending`` show;
+:func:`story` is one story's full coverage (``newsreader story ID``, the story screen).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 from newsreader.config import Settings
 from newsreader.model import RankItem, TrendingStory
-from newsreader.ranking.trending import TrendingCache, trending
+from newsreader.ranking.trending import Story, TrendingCache, story_of, trending
 from newsreader.store import Store
 
+# Same columns as Store.recent(); a window that ends in the past is not one of its queries.
+_WINDOW_SQL = (
+    "SELECT a.id, a.feed_id, COALESCE(f.title, f.url), a.title, a.link, a.sort_ts, "
+    "f.section, a.feed_rank FROM articles AS a INDEXED BY articles_sort "
+    "JOIN feeds AS f ON f.id = a.feed_id WHERE a.sort_ts >= ? AND a.sort_ts <= ? "
+    "ORDER BY a.sort_ts DESC, a.id DESC"
+)
 
-def trending_stories(
-    store: Store, settings: Settings, now: float, cache: TrendingCache | None = None
-) -> list[TrendingStory]:
-    t = settings.trending
-    items = [
+
+def _items(rows: Iterable[Sequence[Any]]) -> list[RankItem]:
+    return [
         RankItem(
             id=r[0],
             feed_id=r[1],
@@ -26,17 +36,11 @@ def trending_stories(
             section=r[6],
             rank=r[7],
         )
-        for r in store.recent(now - t.window_hours * 3600.0)
+        for r in rows
     ]
-    stories = trending(
-        items,
-        now,
-        window_hours=t.window_hours,
-        half_life_hours=t.half_life_hours,
-        size=t.size,
-        min_sources=t.min_sources,
-        cache=cache,
-    )
+
+
+def _rows(store: Store, stories: list[Story]) -> list[TrendingStory]:
     rows = store.rows([a.id for s in stories for a in s.articles])
     return [
         TrendingStory(
@@ -48,3 +52,68 @@ def trending_stories(
         )
         for s in stories
     ]
+
+
+def trending_stories(
+    store: Store,
+    settings: Settings,
+    now: float,
+    cache: TrendingCache | None = None,
+    *,
+    window_hours: float | None = None,
+) -> list[TrendingStory]:
+    """The top stories; ``window_hours`` overrides the configured window (the digest)."""
+    t = settings.trending
+    window = t.window_hours if window_hours is None else window_hours
+    items = _items(store.recent(now - window * 3600.0))
+    stories = trending(
+        items,
+        now,
+        window_hours=window,
+        half_life_hours=t.half_life_hours,
+        size=t.size,
+        min_sources=t.min_sources,
+        cache=cache,
+    )
+    return _rows(store, stories)
+
+
+def story(
+    store: Store,
+    settings: Settings,
+    article_id: int,
+    now: float,
+    cache: TrendingCache | None = None,
+) -> TrendingStory | None:
+    """Every source's article of the story ``article_id`` belongs to, newest first.
+
+    None when there is no such article; a story of one when no other feed carries it.
+    An article inside the trending window is matched against that window, so the story is
+    the one the sidebar shows; an older one against a window of the same width around it.
+    """
+    row = store.rows([article_id]).get(article_id)
+    if row is None:
+        return None
+    t = settings.trending
+    width = t.window_hours * 3600.0
+    if row.sort_ts >= now - width:
+        rows = store.recent(now - width)
+    else:
+        around = (row.sort_ts - width / 2, row.sort_ts + width / 2)
+        rows = store.db.execute(_WINDOW_SQL, around).fetchall()
+    found = story_of(_items(rows), article_id, now, half_life_hours=t.half_life_hours, cache=cache)
+    return _rows(store, [found])[0] if found is not None else None
+
+
+def age_text(seconds: float) -> str:
+    """A short age for a list column: "now", "5m", "3h", "2d", "6w"."""
+    seconds = max(0.0, seconds)
+    if seconds < 60:
+        return "now"
+    if seconds < 3600:
+        return f"{int(seconds // 60)}m"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)}h"
+    if seconds < 14 * 86400:
+        return f"{int(seconds // 86400)}d"
+    return f"{int(seconds // (7 * 86400))}w"

@@ -1,10 +1,36 @@
-"""Shared word handling for ranking: folding, stop words, stemming, headline word sets."""
+"""Shared word handling for ranking: folding, language, stemming, and word significance.
+
+A headline becomes a map of *terms* (stemmed words, numbers, Chinese/Japanese character
+pairs) to a *weight*: how much sharing that term says two headlines tell one story.
+
+- **Language.** Cyrillic titles are Russian; Han/kana text is split into character pairs
+  (no dictionary needed, and a pair shared by two headlines is real evidence), weighed by
+  the Chinese list, or the Japanese one when the title has kana; a pair the list does not
+  know weighs ``W_CJK_UNKNOWN`` unless it straddles a function character (の, 的) or is all
+  hiragana (Japanese grammar), then nothing. A Latin-script
+  title is English when it is plain ASCII and most of its words are English words; otherwise
+  the language (English, German, French, Spanish, Italian, Portuguese, Dutch) whose word list
+  knows most of its words.
+- **Stemming**: Snowball, per language (PyStemmer), then accents dropped, so "strikes" and
+  "striking", "grève" and "greve", "морозы" and "морозах" meet.
+- **Weight** from the word's frequency in everyday use of its language (wordfreq's "small"
+  lists, read once per language on first use): ``clamp(ZIPF_CEIL - zipf, 0, W_MAX)``. "the",
+  "die", "le" weigh nothing and are dropped; "open" or "win" weigh about one; "earthquake"
+  two; "Sumatra" three and a half; a word too rare to be listed (most names) weighs
+  ``W_MAX``. Generic newsroom words (``WEAK_WORDS``) are capped at ``W_WEAK``. Numbers
+  weigh ``W_NUMBER`` ("6.8", "2.1%", "30,000", "$20bn" and "$20 billion" give "6.8", "2.1",
+  "30000", "20"); a year weighs ``W_YEAR``; a single digit nothing.
+- Words of the feed's own title and headline filler ("says", "live", "video") are dropped.
+"""
 
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 _STOP_EN = """
 a about above after again against ago all almost along also am among an and another any are
@@ -46,9 +72,8 @@ het een en van op te dat die niet zijn voor met ook naar bij uit aan om tot dan 
 """
 STOP_WORDS: frozenset[str] = frozenset((_STOP_EN + _STOP_NEWS + _STOP_OTHER).split())
 
-# Generic newsroom words: they count as significant (set sizes, shared words) but two titles
-# also need MIN_STRONG shared words outside this list, so "Prime minister visits troops" and
-# "Prime minister visits flooded towns" stay apart. Stemmed at import.
+# Generic newsroom words, weighed at most W_WEAK whatever their frequency, so "Prime
+# minister visits troops" and "Prime minister visits flooded towns" stay apart.
 _WEAK = """
 government minister prime president pm mp official police court judge council party leader
 chief boss head state country nation national world global city town people man woman men
@@ -57,12 +82,44 @@ urge call claim deny face hit set make take give get vow pledge launch reveal sh
 top major huge high low record million billion bn
 """
 
+
 _WORD = re.compile(r"[^\W_]+")
+
+# Weights (see the module docstring); the matching thresholds that use them are in trending.py.
+ZIPF_CEIL = 6.3
+W_MAX = 4.0
+W_WEAK = 0.5
+W_NUMBER = 2.5
+W_YEAR = 1.0
+W_CJK_UNKNOWN = 2.5  # a character pair the word list does not know: often a name
+CJK_FUNCTION_ZIPF = 6.0  # a character this common on its own is grammar, not a topic
+W_MIN = 0.3  # lighter terms are dropped: function words of any language
+
+_LATIN = ("en", "de", "fr", "es", "it", "pt", "nl")
+_SNOWBALL = {
+    "en": "english",
+    "de": "german",
+    "fr": "french",
+    "es": "spanish",
+    "it": "italian",
+    "pt": "portuguese",
+    "nl": "dutch",
+    "ru": "russian",
+}
+
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_KANA = re.compile("[\u3040-\u30ff]")
+_HIRAGANA_ONLY = re.compile("[\u3040-\u309f]+$")
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK_RUN = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# numbers first (decimal point kept), then runs of letters; digits split from letters
+_TOKEN = re.compile(r"\d+(?:\.\d+)?%?|[^\W\d_]+")
+_PER_CENT = re.compile(r"(?<=\d)\s*(?:per\s?cent|pour\s?cent|por\s?ciento|prozent|процент\w*)\b")
+_THOUSANDS = re.compile(r"(?<=\d)[,.\u00a0\u202f ](?=\d{3}(?!\d))")
+_DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
+_ELISION = re.compile(r"\b(qu|[a-z])['\u2019](?=\w)")  # l'Assemblée, d'Italia, qu'il
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
 _APOSTROPHE = re.compile(r"['\u2019`]")
-_VOWELS_LS = frozenset("aeiouls")
-# bytes.translate is the fastest way to turn ASCII punctuation into spaces
-_ASCII_SPLIT = bytes(c if c < 128 and chr(c).isalnum() else 32 for c in range(256))
 
 
 def fold(text: str) -> str:
@@ -73,75 +130,229 @@ def fold(text: str) -> str:
     return "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
 
 
-def _stem(word: str) -> str:
-    """Light suffix folding: enough that plural/verb forms of one word meet, no more."""
-    if len(word) <= 3 or word.isdigit():
-        return word
-    w = word
-    if w.endswith("ies") and len(w) > 4:
-        w = w[:-3] + "y"
-    elif w.endswith(("sses", "xes", "zes", "ches", "shes")):
-        w = w[:-2]
-    elif w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        w = w[:-1]
-    if w.endswith("ing") and len(w) >= 6:
-        w = w[:-3]
-    elif w.endswith("ed") and len(w) >= 5:
-        w = w[:-2]
-    if w.endswith("e") and len(w) >= 4:
-        w = w[:-1]
-    if len(w) >= 4 and w[-1] == w[-2] and w[-1] not in _VOWELS_LS:
-        w = w[:-1]
-    return w
+def fold_words(text: str) -> list[str]:
+    """Folded words of a text, split on anything that is not a letter or digit (unstemmed)."""
+    return _WORD.findall(fold(text))
 
 
-WEAK_WORDS: frozenset[str] = frozenset(_stem(w) for w in _WEAK.split())
+def _zipf_table(lang: str) -> dict[str, float]:
+    """word -> Zipf frequency (log10 of uses per billion words), words of 1 per million up."""
+    import wordfreq  # ~90 ms and a few MB per language, so only when a headline needs it
+
+    table: dict[str, float] = {}
+    for centibels, words in enumerate(wordfreq.get_frequency_list(lang, "small")):
+        zipf = 9.0 - centibels / 100.0
+        for w in words:
+            table.setdefault(w, zipf)
+    return table
 
 
-class _WordMap(dict[str, str]):
-    """word -> its stem, or "" for a word that is dropped; filled on first sight."""
+class _Lexicon:
+    """One language's stemmer and word weights; word -> (term, weight) memoised."""
 
     LIMIT = 200_000  # words; beyond this, start again rather than grow without bound
 
-    def __missing__(self, word: str) -> str:
-        stem = "" if len(word) < 2 or word in STOP_WORDS else _stem(word)
-        if len(self) >= self.LIMIT:
-            self.clear()
-        self[word] = stem
-        return stem
+    def __init__(self, lang: str) -> None:
+        import Stemmer  # type: ignore[import-not-found, unused-ignore]  # PyStemmer: no stubs
+
+        self.lang = lang
+        self.zipf = _zipf_table("zh" if lang == "cjk" else lang)  # "ja" has its own
+        self._stem: Callable[[str], str] = (
+            Stemmer.Stemmer(_SNOWBALL[lang]).stemWord if lang in _SNOWBALL else str
+        )
+        self.terms_of: dict[str, tuple[tuple[str, float], ...]] = {}
+
+    def _weigh(self, word: str) -> tuple[str, float]:
+        # English stems need no accents ("café" is "cafe"); other languages' stemmers do
+        stem = self._stem(fold(word) if self.lang == "en" else word)
+        zipf = self.zipf.get(word)
+        if zipf is None:
+            # an inflected form is rarer than its word: "lingers" is as common as "linger"
+            zipf = self.zipf.get(stem) or self.zipf.get(stem + "e") or self.zipf.get(fold(word))
+        weight = W_MAX if zipf is None else min(W_MAX, max(0.0, ZIPF_CEIL - zipf))
+        stem = fold(stem)
+        if stem in WEAK_WORDS:
+            weight = min(weight, W_WEAK)
+        return stem, weight
+
+    def _parts(self, word: str) -> tuple[str, str] | None:
+        """A German/Dutch compound's two known words: "bahnstreik" -> "bahn", "streik"."""
+        table = self.zipf
+        for k in range(len(word) - 4, 3, -1):  # longest second word first
+            head, tail = word[:k], word[k:]
+            if tail not in table:
+                continue
+            if head in table:
+                return head, tail
+            if head.endswith("s") and head[:-1] in table:  # Fugen-s: "arbeits|platz"
+                return head[:-1], tail
+        return None
+
+    def terms(self, word: str) -> tuple[tuple[str, float], ...]:
+        """The terms a word gives (none for a stop word), memoised."""
+        hit = self.terms_of.get(word)
+        if hit is not None:
+            return hit
+        if len(self.terms_of) >= self.LIMIT:
+            self.terms_of.clear()
+        out: list[tuple[str, float]] = []
+        if word not in STOP_WORDS and len(word) >= 2:
+            stem, weight = self._weigh(word)
+            if weight >= W_MIN:
+                out.append((stem, weight))
+            if self.lang in _COMPOUNDING and len(word) >= 8 and word not in self.zipf:
+                parts = self._parts(word)
+                for part in parts or ():
+                    stem, w = self._weigh(part)
+                    if w >= W_MIN:
+                        out.append((stem, min(w, weight)))
+        hit = self.terms_of[word] = tuple(out)
+        return hit
+
+    def cjk(self, pair: str) -> tuple[tuple[str, float], ...]:
+        hit = self.terms_of.get(pair)
+        if hit is None:
+            zipf = self.zipf.get(pair)
+            if self.lang == "ja" and _HIRAGANA_ONLY.match(pair):
+                weight = 0.0  # Japanese grammar is written in hiragana: している, ました
+            elif zipf is not None:
+                weight = min(W_MAX, max(0.0, ZIPF_CEIL - zipf))
+            elif any(self.zipf.get(ch, 0.0) >= CJK_FUNCTION_ZIPF for ch in pair):
+                weight = 0.0  # straddles a particle or function character: の, で, 的, 在
+            else:
+                weight = W_CJK_UNKNOWN
+            hit = self.terms_of[pair] = ((pair, weight),) if weight >= W_MIN else ()
+        return hit
 
 
-_WORDS = _WordMap()
+_COMPOUNDING = frozenset({"de", "nl"})
+_LEXICONS: dict[str, _Lexicon] = {}
+_LOCK = threading.Lock()  # the TUI ranks in a worker thread while the CLI may not
 
 
-def _significant(text: str) -> set[str]:
-    text = fold(text)
+def lexicon(lang: str) -> _Lexicon:
+    lex = _LEXICONS.get(lang)
+    if lex is None:
+        with _LOCK:
+            lex = _LEXICONS.get(lang)
+            if lex is None:
+                lex = _LEXICONS[lang] = _Lexicon(lang)
+    return lex
+
+
+def reset() -> None:
+    """Forget every memoised word (the benchmark's cold start; the lists stay loaded)."""
+    for lex in _LEXICONS.values():
+        lex.terms_of.clear()
+    _feed_words.cache_clear()
+
+
+def _language(words: list[str], ascii_only: bool) -> str:
+    """The language of a Latin-script title's words (see the module docstring)."""
+    if not words:
+        return "en"
+    en = lexicon("en").zipf
+    known = sum(1 for w in words if w in en or fold(w) in en)
+    if ascii_only and known * 4 >= len(words) * 3:
+        return "en"
+    best, best_known = "en", known
+    for lang in _LATIN[1:]:
+        table = lexicon(lang).zipf
+        n = sum(1 for w in words if w in table or fold(w) in table)
+        if n > best_known:
+            best, best_known = lang, n
+    return best
+
+
+def _tokens(text: str) -> list[str]:
+    text = text.casefold()
     if "'" in text or "\u2019" in text or "`" in text:
-        text = _APOSTROPHE.sub("", _POSSESSIVE.sub("", text))
-    # ASCII (most headlines): translate + split is several times faster than the regex
-    if text.isascii():
-        tokens = text.encode("ascii").translate(_ASCII_SPLIT).decode("ascii").split()
-    else:
-        tokens = _WORD.findall(text)
-    # map() over the dict's own __getitem__ keeps the per-word work in C once a word is known
-    words = set(map(_WORDS.__getitem__, tokens))
-    words.discard("")
-    return words
+        text = _APOSTROPHE.sub("", _POSSESSIVE.sub("", _ELISION.sub(r"\1 ", text)))
+    if any(c.isdigit() for c in text):
+        text = _DECIMAL_COMMA.sub(".", _THOUSANDS.sub("", text))
+        text = _PER_CENT.sub("%", text.replace(" %", "%"))
+    return _TOKEN.findall(text)
+
+
+def _number(token: str) -> tuple[str, float]:
+    percent = token.endswith("%")
+    digits = token.rstrip("%")
+    whole, _, fraction = digits.partition(".")
+    fraction = fraction.rstrip("0")
+    digits = (whole.lstrip("0") or "0") + ("." + fraction if fraction else "")
+    if percent:  # "5%" is a figure even with one digit; so is "5 per cent"
+        return (digits + "%", W_NUMBER)
+    if fraction:
+        return (digits, W_NUMBER)
+    if len(digits) < 2:
+        return ("", 0.0)
+    if len(digits) == 4 and digits[:2] in ("19", "20"):
+        return (digits, W_YEAR)
+    return (digits, W_NUMBER)
+
+
+def title_terms(title: str, feed_title: str = "") -> dict[str, float]:
+    """A headline's terms and their weights, without the words of the feed's own title."""
+    tokens = _tokens(title)
+    if feed_title:
+        own = _feed_words(feed_title)
+        if own:
+            tokens = [t for t in tokens if t not in own]
+    out: dict[str, float] = {}
+    words: list[str] = []
+    japanese = _KANA.search(title) is not None
+    for tok in tokens:
+        if tok[0].isdigit():
+            term, weight = _number(tok)
+            if weight:
+                out[term] = max(weight, out.get(term, 0.0))
+        elif _CJK.search(tok):
+            cjk = lexicon("ja" if japanese else "cjk")
+            for run in _CJK_RUN.findall(tok):
+                pairs = [run[i : i + 2] for i in range(len(run) - 1)] or [run]
+                for pair in pairs:
+                    for term, weight in cjk.cjk(pair):
+                        out[term] = max(weight, out.get(term, 0.0))
+            rest = _CJK.sub(" ", tok).split()
+            words.extend(rest)
+        else:
+            words.append(tok)
+    if words:
+        if any(_CYRILLIC.search(w) for w in words):
+            lang = "ru"
+        else:
+            lang = _language(words, all(w.isascii() for w in words))
+        lex = lexicon(lang)
+        for w in words:
+            for term, weight in lex.terms(w):
+                out[term] = max(weight, out.get(term, 0.0))
+    return out
 
 
 @lru_cache(maxsize=4096)
 def _feed_words(feed_title: str) -> frozenset[str]:
-    return frozenset(_significant(feed_title)) if feed_title else frozenset()
+    return frozenset(_tokens(feed_title)) if feed_title else frozenset()
 
 
 def normalise_title(title: str, feed_title: str = "") -> frozenset[str]:
-    """The significant (stemmed) words of a headline, without the feed's own name words."""
-    words = _significant(title)
-    if feed_title:
-        words -= _feed_words(feed_title)
-    return frozenset(words)
+    """The terms of a headline (stemmed words, numbers), without the feed's own name words."""
+    return frozenset(title_terms(title, feed_title))
 
 
-def fold_words(text: str) -> list[str]:
-    """Folded words of a text, split on anything that is not a letter or digit (unstemmed)."""
-    return _WORD.findall(fold(text))
+def _stem_en(word: str) -> str:
+    import Stemmer  # type: ignore[import-not-found, unused-ignore]
+
+    return str(Stemmer.Stemmer("english").stemWord(word))
+
+
+# Generic newsroom words, stemmed as English titles are (read once, at first use).
+class _Weak:
+    words: frozenset[str] | None = None
+
+    def __contains__(self, stem: Any) -> bool:
+        if self.words is None:
+            self.words = frozenset(_stem_en(w) for w in _WEAK.split())
+        return stem in self.words
+
+
+WEAK_WORDS = _Weak()
