@@ -5,6 +5,7 @@ config.toml's `[keys]` may rebind any id, so config validation lives with the co
 - "list": the focused pane (headline list, trending, opinion, feeds list, article), which
   moves its cursor or scrolls;
 - "main": the main screen (views, marks, links, panes, refresh, search, feeds);
+- "story": the full coverage screen only (its other keys reuse the main screen's ids);
 - "app": the app, anywhere (help, quit).
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
-Target = Literal["list", "main", "app"]
+Target = Literal["list", "main", "story", "app"]
 
 
 class KeySpec(NamedTuple):
@@ -53,6 +54,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("copy_link", "y", "copy_link", "Copy link"),
     KeySpec("full_text", "F", "full_text", "Fetch full text"),
     KeySpec("trending", "t", "focus_trending", "Trending"),
+    KeySpec("coverage", "c", "coverage", "Full coverage of the story"),
+    KeySpec("story_read", "M", "mark_story_read", "Mark story read", target="story"),
     KeySpec("help", "question_mark", "help", "Help", True, target="app"),
     KeySpec("quit", "q", "quit", "Quit", True, target="app"),
 )

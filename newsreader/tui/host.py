@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from textual.message import Message
+from textual.message_pump import MessagePump
 
 from newsreader.model import Article, ArticleRow, FeedConfig, FeedRow, TrendingStory, View
 
@@ -58,6 +59,8 @@ class Host(Protocol):
     def reload_sidebar(self) -> object: ...
     def start_refresh(self, force: bool = False, urls: list[str] | None = None) -> None: ...
     def fetch_full_text(self, article_id: int, url: str) -> object: ...
+    def fetch_story(self, article_id: int, to: MessagePump) -> object: ...
+    def fetch_digest(self, to: MessagePump) -> object: ...
     def subscribe(self, feed: FeedConfig) -> Awaitable[tuple[FeedConfig, int]]: ...
     def remove_feed(self, url: str) -> None: ...
     def rename_feed(self, url: str, title: str) -> None: ...
@@ -109,3 +112,19 @@ class RefreshFinished(WorkerReport, bubble=False):
 class FullTextFetched(WorkerReport, bubble=False):
     article_id: int
     failed: str | None = None  # why there is no full text (one line)
+
+
+# -- reports to other screens (the `to` a worker was given) -------------------------------------
+
+
+@dataclass
+class StoryLoaded(WorkerReport, bubble=False):
+    """Every source's article of the story `article_id` belongs to (None: no such article)."""
+
+    article_id: int
+    story: TrendingStory | None
+
+
+@dataclass
+class DigestLoaded(WorkerReport, bubble=False):
+    text: str  # the digest's text form
