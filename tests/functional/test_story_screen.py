@@ -208,3 +208,28 @@ async def test_the_palette_digest_shows_the_digest(home: Path) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.main
+
+
+async def test_reading_one_copy_of_a_link_shows_its_copies_read_too(home: Path) -> None:
+    """The Meridian Wire and its most-read list carry one link: reading either reads both,
+    in the store and on the screen."""
+    rt = await filled(home, demo_feeds())
+    app = NewsApp(rt, clock=lambda: DEMO_NOW)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("t", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StoryScreen)
+        rows = screen.sources.items
+        index, twin = next(
+            (n, t)
+            for n, r in enumerate(rows)
+            for t in rows
+            if t is not r and r.link and t.link == r.link
+        )
+        await pilot.press(*["j"] * index, "enter")
+        await settle(pilot)
+        assert rows[index].read and twin.read
+        assert read_marks(rt, [twin.id])[twin.id]
+        assert pane_text(screen.sources).count("●") == len(rows) - 2

@@ -255,14 +255,17 @@ class StoryScreen(Screen[bool], inherit_bindings=False):
         if library is not None:
             self.topbar.set(unread=library.total_unread())
 
-    def _reflect(self, ids: list[int], **changes: bool) -> None:
-        """Marks written to the store: show them here (the main screen re-reads on return)."""
+    def _reflect(self) -> None:
+        """Marks were written: show them here (the main screen re-reads on return). The
+        sources' rows are read again, as a mark on one copy of a link marks all of them."""
         self.changed = True
-        wanted = set(ids)
-        for row in self.sources.items:
-            if row.id in wanted:
-                for key, value in changes.items():
-                    setattr(row, key, value)
+        library = self.host.library
+        rows = self.sources.items
+        fresh = library.rows([r.id for r in rows]) if library is not None else {}
+        for row in rows:
+            now = fresh.get(row.id)
+            if now is not None:
+                row.read, row.starred = now.read, now.starred
         self.sources.refresh()
         self._head()
         self._count_unread()
@@ -284,7 +287,7 @@ class StoryScreen(Screen[bool], inherit_bindings=False):
         if self.host.mark_read_on_open and not article.read:
             library.set_read([row.id], True)
             article.read = True
-            self._reflect([row.id], read=True)
+            self._reflect()
         self.article_view.show(article)
         if self.single and not self.reading:
             self.reading = True
@@ -332,7 +335,7 @@ class StoryScreen(Screen[bool], inherit_bindings=False):
             return
         library.set_read(ids, True)
         self.undo_stack.append(ids)
-        self._reflect(ids, read=True)
+        self._reflect()
         n = len(ids)
         self.notify(
             f"story marked read: {n} article{'' if n == 1 else 's'} · u to undo",
@@ -347,7 +350,7 @@ class StoryScreen(Screen[bool], inherit_bindings=False):
             return
         ids = self.undo_stack.pop()
         library.set_read(ids, False)
-        self._reflect(ids, read=False)
+        self._reflect()
         self.notify(f"marked {len(ids):,} unread again", timeout=3, markup=False)
 
     def action_toggle_read(self) -> None:
@@ -357,7 +360,7 @@ class StoryScreen(Screen[bool], inherit_bindings=False):
             return
         read = not row.read
         library.set_read([row.id], read)
-        self._reflect([row.id], read=read)
+        self._reflect()
 
     def action_toggle_star(self) -> None:
         row = self._target()
@@ -366,7 +369,7 @@ class StoryScreen(Screen[bool], inherit_bindings=False):
             return
         starred = not row.starred
         library.set_starred([row.id], starred)
-        self._reflect([row.id], starred=starred)
+        self._reflect()
         self.notify("starred" if starred else "unstarred", timeout=1.5)
 
     def _link(self) -> str | None:
