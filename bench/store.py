@@ -24,6 +24,7 @@ from pathlib import Path
 from newsreader.model import FeedConfig, View
 from newsreader.store import Store, html_to_search_text
 from newsreader.store.schema import pack
+from newsreader.store.writes import add_terms
 
 WORDS = [
     "council",
@@ -141,6 +142,7 @@ def build(path: Path, n_articles: int, n_feeds: int) -> float:
                 db.executemany(
                     "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)", fts
                 )
+                add_terms(db, (f"{title}\n{body}" for _, title, body in fts))
         store.db.execute("ANALYZE")
     return time.perf_counter() - started
 

@@ -92,7 +92,19 @@ def _parser() -> argparse.ArgumentParser:
     ls.add_argument("--feed", metavar="URL", help="only this feed (url or title)")
     ls.add_argument("--tag", metavar="T")
     ls.add_argument("--section", choices=["news", "opinion", "trending"])
-    ls.add_argument("--search", metavar="Q", help="full-text search")
+    ls.add_argument(
+        "--search",
+        metavar="Q",
+        help="full-text search, or a query: 'title ~ \"mars|venus\" and age < 2d'",
+    )
+    ls.add_argument("--view", metavar="NAME", help="a saved view ([[views]] in the config)")
+    ls.add_argument("--hidden", action="store_true", help="only what [[rules]] hid")
+    ls.add_argument(
+        "--new-since",
+        metavar="TIME",
+        type=_time_arg,
+        help="only articles stored after TIME (ISO 8601 or epoch seconds), for scripts",
+    )
     ls.add_argument("--limit", type=_positive, default=50, metavar="N", help="default 50")
     ls.add_argument("--json", action="store_true", help="print JSON")
 
@@ -186,7 +198,9 @@ def _store_path(args: argparse.Namespace) -> str:
 def _runtime(args: argparse.Namespace, *, create: bool = False) -> Runtime:
     from newsreader.runtime import Runtime
 
-    return Runtime.load(args.config, args.data_dir, create_config=create)
+    rt = Runtime.load(args.config, args.data_dir, create_config=create)
+    rt.notice = lambda line: print(line, file=sys.stderr)
+    return rt
 
 
 def _run_tui(args: argparse.Namespace) -> int:
@@ -390,6 +404,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def _view_from(args: argparse.Namespace, rt: Runtime, store: Store):  # -> View
     from newsreader.model import View
+    from newsreader.query import QueryError, check_query, is_plain
 
     feed_id = None
     if args.feed:
@@ -397,14 +412,49 @@ def _view_from(args: argparse.Namespace, rt: Runtime, store: Store):  # -> View
         feed_id = store.feed_id(url)
         if feed_id is None:
             raise Failed(f"no such feed: {args.feed}")
+    matches: list[str] = []
+    search = args.search
+    if search and not is_plain(search):
+        try:
+            check_query(search)
+        except QueryError as exc:
+            raise Failed(f"--search: {exc}") from None
+        matches.append(search)
+        search = None
+    view_name = getattr(args, "view", None)
+    if view_name:
+        saved = rt.view_config(view_name)
+        if saved is None:
+            names = ", ".join(v.name for v in rt.views) or "none defined"
+            raise Failed(f"no saved view named {view_name!r} (views: {names})")
+        matches.append(saved.match)
     return View(
         unread=args.unread,
         starred=args.starred,
         feed_id=feed_id,
         tag=args.tag,
         section=args.section,
-        search=args.search,
+        search=search,
+        match=" and ".join(f"({m})" for m in matches) or None,
+        hidden=getattr(args, "hidden", False),
+        new_since=getattr(args, "new_since", None),
     )
+
+
+def _time_arg(text: str) -> float:
+    from datetime import UTC, datetime
+
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        when = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"not a time: {text!r} (ISO 8601 such as 2026-12-02T08:00Z, or epoch seconds)"
+        ) from None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
 
 
 def article_json(row: ArticleRow) -> dict[str, Any]:

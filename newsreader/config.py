@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsreader.keys import KEY_IDS
+from newsreader.keys import KEY_IDS, PRESETS, keymap_problem
 from newsreader.model import (
     DEFAULT_OPINION_KEYWORDS,
     RULE_ACTIONS,
@@ -73,6 +73,7 @@ class UISettings:
     browser: str = ""  # command for links, %u the URL ("" = the system's default browser)
     player: str = ""  # command with %u; empty: the first of mpv, vlc, xdg-open on PATH
     images: str = "auto"  # auto | off
+    notify_command: str = ""  # run for each new article of a watched view (%t %u %v)
 
 
 @dataclass(slots=True)
@@ -156,6 +157,7 @@ _SECTIONS: dict[str, tuple[type, dict[str, Any]]] = {
             "browser": str,
             "player": str,
             "images": ("auto", "off"),
+            "notify_command": str,
         },
     ),
     "media": (
@@ -496,13 +498,21 @@ def load_settings(path: Path, *, required: bool = False) -> Settings:
         elif key == "keys":
             if not isinstance(value, dict):
                 raise src.error(f"keys must be a table, got {_value_desc(value)}", "keys")
+            value = dict(value)
+            preset = _check(src, "keys.preset", value.pop("preset", ""), str)
+            if preset and preset not in PRESETS:
+                known = ", ".join(sorted(PRESETS))
+                raise src.error(f"keys.preset must be one of: {known}", "keys.preset")
             for binding, keyspec in value.items():
                 if binding not in KEY_IDS:
                     raise _unknown(src, f"keys.{binding}", sorted(KEY_IDS))
                 _check(src, f"keys.{binding}", keyspec, str)
                 if not keyspec.strip():
                     raise src.error(f"keys.{binding} must name a key", f"keys.{binding}")
-            settings.keys = dict(value)
+            settings.keys = {**PRESETS.get(preset, {}), **value}
+            if problem := keymap_problem(settings.keys):
+                binding, message = problem
+                raise src.error(message, f"keys.{binding}" if binding in value else "keys.preset")
         elif key == "sync":
             settings.sync = _parse_sync(src, value)
         elif key in _SECTIONS:

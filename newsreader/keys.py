@@ -61,3 +61,104 @@ KEYS: tuple[KeySpec, ...] = (
 )
 
 KEY_IDS: frozenset[str] = frozenset(k.id for k in KEYS)
+
+# `[keys] preset = "..."`: whole keymaps after other readers' defaults (the user's own
+# `[keys]` entries still win).
+PRESETS: dict[str, dict[str, str]] = {
+    "newsboat": {
+        "refresh_feed": "r",  # newsboat: r reloads the feed, R all of them
+        "refresh_all": "R",
+        "toggle_read": "N",
+        "mark_all_read": "C",
+        "open_link": "o",
+        "next_unread": "n",
+        "prev_unread": "p",
+        "quit": "q",  # q goes back a level (the story to the list) before it quits
+    },
+}
+
+# Keys the reader needs whatever the keymap: the command palette (it reaches every action).
+RESERVED = {"ctrl+p": "the command palette"}
+
+# Key names Textual understands besides single characters and character names
+# ("question_mark", "slash": the character's Unicode name in lower case with underscores).
+_NAMED = frozenset(
+    [
+        "escape",
+        "enter",
+        "tab",
+        "space",
+        "backspace",
+        "delete",
+        "insert",
+        "home",
+        "end",
+        "pageup",
+        "pagedown",
+        "up",
+        "down",
+        "left",
+        "right",
+        "slash",
+        "backslash",
+        "at",
+        "minus",
+        "plus",
+        "underscore",
+    ]
+) | {f"f{n}" for n in range(1, 25)}
+_RENAMED = {  # Unicode names Textual replaces with shorter ones
+    "solidus": "slash",
+    "reverse_solidus": "backslash",
+    "commercial_at": "at",
+    "hyphen_minus": "minus",
+    "plus_sign": "plus",
+    "low_line": "underscore",
+}
+_MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+
+
+def valid_key(key: str) -> bool:
+    """A key as Textual names it: modifiers+base, the base one character or a known name."""
+    *mods, base = key.split("+")
+    if any(m not in _MODIFIERS for m in mods) or not base:
+        return False
+    if len(base) == 1 or base in _NAMED:
+        return True
+    import unicodedata
+
+    try:
+        return len(unicodedata.lookup(base.replace("_", " "))) == 1
+    except KeyError:
+        return False
+
+
+def normal_key(key: str) -> str:
+    """One spelling per key: '?' and 'question_mark' are the same key."""
+    *mods, base = key.strip().split("+")
+    if len(base) == 1 and not base.isalnum():
+        import unicodedata
+
+        name = unicodedata.name(base, base).lower().replace("-", "_").replace(" ", "_")
+        base = _RENAMED.get(name, name)
+    return "+".join([*mods, base])
+
+
+def keymap_problem(keymap: dict[str, str]) -> tuple[str, str] | None:
+    """The first problem in a `[keys]` table (already limited to known ids) as (id, one
+    line), or None: an unknown key name, a key bound to two actions, a reserved key."""
+    bound: dict[str, str] = {}
+    for spec in KEYS:
+        for key in keymap.get(spec.id, spec.keys).split(","):
+            key = normal_key(key)
+            if spec.id in keymap and not valid_key(key):
+                return spec.id, f"keys.{spec.id}: {key!r} is not a key name"
+            if spec.id in keymap and key in RESERVED:
+                return spec.id, f"keys.{spec.id}: {key} is kept for {RESERVED[key]}"
+            other = bound.get(key)
+            if other is not None:
+                mine = spec.id if spec.id in keymap else other
+                theirs = other if mine == spec.id else spec.id
+                return mine, f"keys.{mine}: {key} is already bound to {theirs}"
+            bound[key] = spec.id
+    return None

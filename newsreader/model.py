@@ -131,6 +131,9 @@ class View:
     tag: str | None = None
     section: str | None = None
     search: str | None = None
+    match: str | None = None  # a query (newsreader.query), as saved views and rules use
+    hidden: bool = False  # only what rules hid (`list --hidden`); otherwise hidden never shows
+    new_since: float | None = None  # only articles first stored after this (epoch seconds)
 
     @property
     def merges_copies(self) -> bool:
@@ -142,6 +145,10 @@ class View:
         parts = []
         if self.search:
             parts.append(f'search "{self.search}"')
+        if self.match:
+            parts.append(f"matching {self.match}")
+        if self.hidden:
+            parts.append("hidden by rules")
         if self.unread:
             parts.append("unread")
         if self.starred:
@@ -172,6 +179,7 @@ class ArticleRow:
     starred: bool
     section: str
     opinion: bool
+    highlight: bool = False  # a [[rules]] highlight matched it
 
     @property
     def cursor(self) -> tuple[float, int]:

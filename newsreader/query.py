@@ -4,8 +4,8 @@
     (tag = space or text contains mars) and age < 2d and not starred
     rover landing                       # bare words: text contains each
 
-Fields: title, author, feed (title or url), tag (the feed's tags or the article's
-categories), section, text (title + body, through the full-text index), link, age, and the
+Fields: title, author, feed (title or url), tag (the feed's tags, the article's categories
+or a tag a rule gave it), section, text (title + body, through the full-text index), link, age, and the
 flags unread, starred, opinion. Operators: = != ~ (regex, case-insensitive) contains < >
 (age only); and, or, not, parentheses; implicit `and` between terms. Strings are quoted with
 "..." or '...' (backslash escapes the quote).
@@ -257,11 +257,12 @@ class _Parser:
 
     def text_test(self, op: str, value: str) -> str:
         if op == "~":
+            # The body as the search index holds it (stored bodies may be deflated).
             return (
                 "nr_regexp("
                 + self.param(value)
-                + ", a.title || ' ' || COALESCE(a.summary_html, '') || ' ' "
-                "|| COALESCE(a.content_html, ''))"
+                + ", a.title || ' ' || nr_search_body(a.fulltext_html, a.content_html, "
+                "a.summary_html))"
             )
         match = fts_phrase(value)
         if not match:
@@ -298,7 +299,12 @@ class _Parser:
                 + self.test("value", op, value, negate=False)
                 + ")"
             )
-            cond = f"({feed_tags} OR {categories})"
+            given = (
+                "EXISTS (SELECT 1 FROM json_each(COALESCE(a.rule_tags, '[]')) WHERE "
+                + self.test("value", op, value, negate=False)
+                + ")"
+            )
+            cond = f"({feed_tags} OR {categories} OR {given})"
             return f"NOT {cond}" if op == "!=" else cond
         return self.test(f"a.{name}", op, value, negate=op == "!=")
 
@@ -323,6 +329,19 @@ def compile_query(text: str, now: float) -> Compiled:
     parser = _Parser(text, now)
     sql = parser.parse()
     return Compiled(sql, tuple(parser.params), text)
+
+
+def is_plain(text: str) -> bool:
+    """Whether `text` is only words to look for (no fields, operators or and/or/not): such
+    a search keeps the full-text index's prefix matching ("elect" finds "election")."""
+    try:
+        toks = _tokens(text)
+    except QueryError:
+        return False
+    return all(
+        t.kind in ("word", "end") and t.text.lower() not in ("and", "or", "not", *FLAG_FIELDS)
+        for t in toks
+    )
 
 
 def check_query(text: str) -> None:

@@ -6,13 +6,14 @@ Shared by the CLI and the app so both resolve files and validate config the same
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from newsreader import config as cfg
-from newsreader.model import FeedConfig, NewsreaderError
+from newsreader.model import FeedConfig, NewsreaderError, ViewConfig
 from newsreader.store import Classifier, Store
 
 
@@ -24,6 +25,9 @@ class Runtime:
     subscriptions: list[FeedConfig]  # feeds.toml only
     first_run: bool = False
     _feeds: list[FeedConfig] = field(default_factory=list)
+    saved_views: list[ViewConfig] = field(default_factory=list)  # feeds.toml's [[views]]
+    # Where a one-line notice goes (the CLI: stderr); None keeps it quiet.
+    notice: Callable[[str], None] | None = None
 
     @classmethod
     def load(
@@ -45,7 +49,39 @@ class Runtime:
         subs = cfg.load_subscriptions(cfg.feeds_path(config_path))
         rt = cls(config_path, cfg.data_dir(data), settings, subs, first_run)
         rt._feeds = cfg.all_feeds(settings, subs)
+        rt.saved_views = cfg.load_saved_views(cfg.feeds_path(config_path))
         return rt
+
+    @property
+    def views(self) -> list[ViewConfig]:
+        """Saved views: config.toml's, then those saved from the program (a name once)."""
+        names = {v.name.casefold() for v in self.settings.views}
+        return self.settings.views + [v for v in self.saved_views if v.name.casefold() not in names]
+
+    def view_config(self, name: str) -> ViewConfig | None:
+        return next((v for v in self.views if v.name.casefold() == name.strip().casefold()), None)
+
+    def save_view(self, name: str, match: str) -> ViewConfig:
+        """Save a query as a view in feeds.toml (`S` in the reader); replaces one of the
+        same name saved before. config.toml's views are read-only."""
+        from newsreader.query import check_query
+
+        name = name.strip()
+        if not name:
+            raise NewsreaderError("a view needs a name")
+        check_query(match)
+        own = next((v for v in self.settings.views if v.name.casefold() == name.casefold()), None)
+        if own is not None:
+            raise NewsreaderError(
+                f'view "{name}" is defined in {self.config_path}:{own.line}; edit it there'
+            )
+        view = ViewConfig(name=name, match=match, source="feeds")
+        saved = [v for v in self.saved_views if v.name.casefold() != name.casefold()]
+        self.saved_views = [*saved, view]
+        cfg.save_subscriptions(
+            cfg.feeds_path(self.config_path), self.subscriptions, self.saved_views
+        )
+        return view
 
     @property
     def feeds(self) -> list[FeedConfig]:
@@ -60,12 +96,19 @@ class Runtime:
 
         return partial(_classify, is_opinion, tuple(self.settings.opinion.keywords))
 
-    def open_store(self) -> Store:
-        """Open the store, migrate it, and make its feed rows match the subscriptions."""
+    def open_store(self, *, rules_pass: bool = True) -> Store:
+        """Open the store, migrate it, and make its feed rows match the subscriptions.
+        With rules_pass, stored articles are brought in line with changed [[rules]] first
+        (the TUI passes False and does that in a worker)."""
         store = Store.open(self.data_dir)
         try:
             store.reclassify("\x1f".join(sorted(self.settings.opinion.keywords)), self.classifier())
             store.sync_feeds(self._feeds)
+            store.set_rules(self.settings.rules)
+            if rules_pass and store.rules_changed():
+                changed = store.apply_rules()
+                if self.notice is not None:
+                    self.notice(f"rules changed: {changed} stored articles updated")
         except BaseException:
             store.close()
             raise

@@ -23,9 +23,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from newsreader.model import Article, ArticleRow, FeedConfig, FeedRow, ParsedFeed, View
+from newsreader import query
+from newsreader.model import (
+    Article,
+    ArticleRow,
+    FeedConfig,
+    FeedRow,
+    ParsedFeed,
+    RuleConfig,
+    View,
+)
 from newsreader.sanitize import clean_line, clean_text
-from newsreader.store import queries
+from newsreader.store import queries, rules
 from newsreader.store.queries import Cursor, chunks, one, row, row_fields
 from newsreader.store.schema import (
     ID_BLOCK_SHIFT,
@@ -35,7 +44,13 @@ from newsreader.store.schema import (
     register_functions,
     unpack,
 )
-from newsreader.store.writes import Classifier, index_row, relink_copies, upsert
+from newsreader.store.writes import (
+    Classifier,
+    ensure_tokenizer,
+    index_row,
+    relink_copies,
+    upsert,
+)
 
 DB_NAME = "newsreader.db"
 
@@ -61,6 +76,7 @@ class Store:
     def __init__(self, path: Path, *, classify: Classifier | None = None) -> None:
         self.path = path
         self._classify = classify
+        self._rules: list[RuleConfig] = []
         self._bounds: (
             tuple[tuple[int, int], tuple[dict[int, float], list[tuple[int, float]]]] | None
         ) = None
@@ -79,6 +95,7 @@ class Store:
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             register_functions(self.db)
+            query.register_functions(self.db)
             migrate(self.db, path)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: cannot open the store: {exc}") from None
@@ -246,7 +263,10 @@ class Store:
         new = updated = 0
         with self.write() as db:
             if parsed is not None:
+                last_id = one(db, "SELECT coalesce(max(id), 0) FROM articles")[0]
                 new, updated = upsert(db, feed_id, parsed, now, self._classify)
+                if new and self._rules:
+                    rules.apply_to_new(db, self._rules, feed_id, last_id, now)
                 if parsed.title and not keep_title:
                     db.execute("UPDATE feeds SET title = ? WHERE id = ?", (parsed.title, feed_id))
                 if parsed.site_link:
@@ -280,6 +300,22 @@ class Store:
                     "UPDATE feeds SET fetch_url = ? WHERE id = ?", (outcome.new_url, feed_id)
                 )
         return new, updated
+
+    # -- rules -------------------------------------------------------------------------------
+
+    def set_rules(self, config: list[RuleConfig]) -> None:
+        """The [[rules]] to apply to articles as they are stored (see store/rules.py)."""
+        self._rules = list(config)
+
+    def rules_changed(self) -> bool:
+        """Whether the stored articles were ruled by other rules than the current ones."""
+        return rules.needs_pass(self.db, self._rules)
+
+    def apply_rules(self, now: float | None = None) -> int:
+        """Bring every stored article in line with the current rules (one transaction;
+        a few hundred ms at 100,000 articles: not for the UI thread). Rows changed."""
+        with self.write() as db:
+            return rules.apply_all(db, self._rules, time.time() if now is None else now)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -326,7 +362,11 @@ class Store:
     def _count(self, view: View, newer: Cursor | None, cap: int | None) -> int:
         if view.search:
             found = queries.search_sql(
-                view, newer=newer, min_id=self._first_id_at(newer), ordered=False
+                view,
+                self._match(view.search),
+                newer=newer,
+                min_id=self._first_id_at(newer),
+                ordered=False,
             )
             if found is None:
                 return 0
@@ -352,7 +392,7 @@ class Store:
         and ids grow with insertion while sort_ts is the story's date, so the walk keeps the
         best rows in a heap and stops once id_ts says no smaller id can sort higher than
         the worst row kept: for a word in every article, about one id block is read."""
-        found = queries.search_sql(view, older=older)
+        found = queries.search_sql(view, self._match(view.search or ""), older=older)
         if found is None or limit <= 0:
             return []
         bound = self._id_bounds()[0]
@@ -375,11 +415,46 @@ class Store:
     def _search_newer(self, view: View, newer: Cursor, limit: int) -> list[ArticleRow]:
         """The `limit` matches just above `newer`: only ids from the first block holding a
         story that recent can be one, so the walk reads about as many rows as lie above."""
-        found = queries.search_sql(view, newer=newer, min_id=self._first_id_at(newer))
+        found = queries.search_sql(
+            view, self._match(view.search or ""), newer=newer, min_id=self._first_id_at(newer)
+        )
         if found is None or limit <= 0:
             return []
         rows = heapq.nsmallest(limit, ((ts, aid) for aid, ts in self.db.execute(*found)))
         return self._rows_in_order(sorted(rows, reverse=True))
+
+    def _match(self, text: str) -> str:
+        """The FTS5 query for what the user typed: every word must match, as the start of a
+        word. A word that begins up to 50 stored words becomes their OR, which FTS5 walks
+        newest first; one that begins more (or none known) stays a prefix query. Words are
+        cut and folded by the index's own tokenizer, so no term is ever a phrase."""
+        parts = []
+        for word in queries.search_words(text):
+            for token in self._tokens(word):
+                terms = [
+                    r[0]
+                    for r in self.db.execute(
+                        "SELECT term FROM search_terms WHERE term >= ? AND term < ? LIMIT 51",
+                        (token, token + "\U0010ffff"),
+                    )
+                ]
+                if 0 < len(terms) <= 50:
+                    parts.append("(" + " OR ".join(f'"{t}"' for t in terms) + ")")
+                else:
+                    parts.append(f'"{token}"*')
+        return " AND ".join(parts)
+
+    def _search_match(self, view: View) -> str | None:
+        return self._match(view.search) if view.search else None
+
+    def _tokens(self, word: str) -> list[str]:
+        """A word as the search index's tokenizer cuts and folds it."""
+        ensure_tokenizer(self.db)
+        self.db.execute("INSERT INTO temp.words (text) VALUES (?)", (word,))
+        try:
+            return [r[0] for r in self.db.execute("SELECT term FROM temp.words_vocab")]
+        finally:
+            self.db.execute("INSERT INTO temp.words (words) VALUES ('delete-all')")
 
     def _first_id_at(self, cursor: Cursor | None) -> int:
         """The smallest id that can hold a row sorting above `cursor`."""
@@ -412,7 +487,7 @@ class Store:
     def ids(self, view: View) -> list[int]:
         """Every id in a view, newest first. Prefer keyset windows (`rows_after`,
         `rows_before`): at a million articles this list takes a quarter of a second."""
-        where, params, index = queries.where(view)
+        where, params, index = queries.where(view, match=self._search_match(view))
         sql = (
             f"SELECT a.id FROM articles AS a INDEXED BY {index}"
             + (f" WHERE {where}" if where else "")
@@ -436,22 +511,27 @@ class Store:
         r = one(
             self.db,
             f"SELECT {queries.ROW_COLUMNS}, a.guid, a.updated, a.categories, a.summary_html, "
-            "a.content_html, a.enclosures, a.fulltext_html, f.site_link FROM articles AS a "
-            "JOIN feeds AS f ON f.id = a.feed_id WHERE a.id = ?",
+            "a.content_html, a.enclosures, a.fulltext_html, f.site_link, a.rule_tags "
+            "FROM articles AS a JOIN feeds AS f ON f.id = a.feed_id WHERE a.id = ?",
             (article_id,),
         )
         if r is None:
             return None
+        (guid, updated, categories, summary, content, enclosures, page, site, given) = r[
+            queries.ROW_WIDTH :
+        ]
+        tags = json.loads(categories or "[]")
+        tags += [t for t in json.loads(given or "[]") if t not in tags]  # from [[rules]]
         return Article(
             **row_fields(r),
-            guid=r[13],
-            updated=r[14],
-            categories=json.loads(r[15] or "[]"),
-            summary_html=unpack(r[16]),
-            content_html=unpack(r[17]),
-            enclosures=json.loads(r[18] or "[]"),
-            fulltext_html=unpack(r[19]),
-            feed_link=r[20],
+            guid=guid,
+            updated=updated,
+            categories=tags,
+            summary_html=unpack(summary),
+            content_html=unpack(content),
+            enclosures=json.loads(enclosures or "[]"),
+            fulltext_html=unpack(page),
+            feed_link=site,
         )
 
     def unread_counts(self) -> dict[int, int]:
@@ -497,7 +577,7 @@ class Store:
         """Mark every unread article in a view read; returns their ids (for undo)."""
         unread_view = dataclasses.replace(view, unread=True)
         with self.write() as db:
-            where, params, _ = queries.where(unread_view)
+            where, params, _ = queries.where(unread_view, match=self._search_match(view))
             ids = [
                 r[0] for r in db.execute(f"SELECT a.id FROM articles AS a WHERE {where}", params)
             ]

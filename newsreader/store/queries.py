@@ -8,28 +8,39 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from newsreader.model import ArticleRow, View
+from newsreader.query import compile_query
 
 ROW_COLUMNS = (
     "a.id, a.feed_id, f.url, COALESCE(f.title, f.url), a.title, a.link, a.author, a.sort_ts, "
-    "a.published, a.read, a.starred, f.section, a.opinion"
+    "a.published, a.read, a.starred, f.section, a.opinion, a.highlight"
 )
 
 Cursor = tuple[float, int]  # (sort_ts, id): a row's place in every list, newest first
 
 
+def search_words(text: str) -> list[str]:
+    """The words of what the user typed (at most 20); everything else is punctuation
+    (the underscore too, as the index's tokenizer has it)."""
+    return re.findall(r"[^\W_]+", text)[:20]
+
+
 def fts_query(text: str) -> str:
-    """User text to an FTS5 query: each word a quoted prefix term, so no FTS syntax errors."""
-    words = re.findall(r"\w+", text, re.UNICODE)
-    return " ".join(f'"{w}"*' for w in words[:20])
+    """User text to an FTS5 query: each word a quoted prefix term, so no FTS syntax errors.
+    (The Store builds a faster, equivalent query with its tokenizer: Store._match.)"""
+    return " AND ".join(f'"{w}"*' for w in search_words(text))
 
 
-def where(view: View, *, search: bool = True) -> tuple[str, list[Any], str]:
+def where(
+    view: View, *, search: bool = True, match: str | None = None
+) -> tuple[str, list[Any], str]:
     """SQL conditions on `articles AS a`, their parameters and an index hint for a view.
-    With search=False the search words are left out (the caller walks the index itself)."""
+    `match` is the FTS5 query for the view's search (default: `fts_query`); with
+    search=False the search is left out (the caller walks the index itself)."""
     conds: list[str] = []
     params: list[Any] = []
     index = "articles_sort"
@@ -56,8 +67,20 @@ def where(view: View, *, search: bool = True) -> tuple[str, list[Any], str]:
         )
     if view.merges_copies:
         conds.append("a.dupe_of IS NULL")
+    if view.hidden:
+        conds.append("a.hidden = 1")
+        index = "articles_hidden"
+    else:
+        conds.append("a.hidden = 0")
+    if view.new_since is not None:
+        conds.append("a.first_seen > ?")
+        params.append(view.new_since)
+    if view.match:
+        compiled = compile_query(view.match, time.time())
+        conds.append(compiled.sql)
+        params.extend(compiled.params)
     if view.search and search:
-        query = fts_query(view.search)
+        query = fts_query(view.search) if match is None else match
         if not query:
             conds.append("0")
         else:
@@ -99,18 +122,19 @@ def page_before_sql(view: View, before: Cursor, limit: int) -> tuple[str, list[A
 
 def search_sql(
     view: View,
+    match: str,
     *,
     older: Cursor | None = None,
     newer: Cursor | None = None,
     min_id: int = 0,
     ordered: bool = True,
 ) -> tuple[str, list[Any]] | None:
-    """A search's matches in the view, walked newest id first straight off the FTS index
-    (no sort of the whole match set); None when the text has no words to look for.
+    """A search's matches in the view (`match`: the FTS5 query for its words), walked newest
+    id first straight off the FTS index, with no sort of the whole match set; None when
+    there are no words to look for.
 
     Ids grow with insertion, not with sort_ts, so the caller keeps the best rows itself and
     stops with the id_ts bound (see Store.page)."""
-    match = fts_query(view.search or "")
     if not match:
         return None
     cond, params, _ = where(view, search=False)
@@ -136,6 +160,8 @@ def count_sql(view: View, newer: Cursor | None = None) -> tuple[str, list[Any]] 
     """Count a view (or its rows above `newer`) from the per-feed counts when the view is
     made of feeds and unread alone; None when it needs the articles themselves."""
     if newer is not None or view.search or view.starred or view.opinion:
+        return None
+    if view.match or view.hidden or view.new_since is not None:
         return None
     column = ("first_" if view.merges_copies else "") + ("unread" if view.unread else "total")
     conds: list[str] = []
@@ -174,8 +200,10 @@ _ROW_FIELDS = (
     "starred",
     "section",
     "opinion",
+    "highlight",
 )
-_FLAGS = {"read", "starred", "opinion"}
+_FLAGS = {"read", "starred", "opinion", "highlight"}
+ROW_WIDTH = len(_ROW_FIELDS)  # columns ROW_COLUMNS takes at the start of a result
 
 
 def row_fields(r: Sequence[Any]) -> dict[str, Any]:

@@ -141,11 +141,13 @@ class NewsApp(App[int]):
             )
             self.theme = "textual-dark"
         try:
-            self.store = self.rt.open_store()
+            self.store = self.rt.open_store(rules_pass=False)
         except NewsreaderError as exc:
             self.notify(str(exc), severity="error", markup=False, timeout=30)
             return
         self.main.start()
+        if self.store.rules_changed():
+            self.apply_rules()
         if not self.rt.feeds:
             self._welcome()
         if self.refresh_on_start and self.rt.feeds:
@@ -398,6 +400,7 @@ class NewsApp(App[int]):
             self.main.post_message(RefreshProgressed(p.done, p.total, p.errors, new))
 
         _ensure_resource_tracker()
+        started = time.time()
         store = self.rt.open_store()
         try:
             report = asyncio.run(refresh(self.rt, store, force=force, urls=urls, progress=progress))
@@ -405,16 +408,50 @@ class NewsApp(App[int]):
             store.close()
         errors = [(f.title, f.error or "") for f in report.errors]
         self.main.post_message(RefreshFinished(report.new, report.offline, errors))
+        if report.new:
+            self.tell_watched(started)
+
+    def tell_watched(self, since: float) -> None:
+        """From a worker thread, after a refresh stored news: "3 new in Space" for each
+        watched view ([[views]] notify = true), and ui.notify_command per new article."""
+        from newsreader.watch import news_since, run_notify_command
+
+        if not any(v.notify for v in self.rt.views):
+            return
+        with self.rt.open_store(rules_pass=False) as store:
+            news = news_since(store, self.rt.views, since)
+        for item in news:
+            self.call_from_thread(self.notify, item.line, title="Watched", markup=False)
+        command = self.rt.settings.ui.notify_command
+        if news and command:
+            for error in run_notify_command(command, news):
+                self.call_from_thread(self.notify, error, severity="warning", markup=False)
+
+    @work(thread=True, exclusive=True, group="rules", exit_on_error=False)
+    def apply_rules(self) -> None:
+        """Changed [[rules]] re-applied to every stored article, off the UI thread."""
+        with self.rt.open_store(rules_pass=False) as store:
+            if not store.rules_changed():
+                return
+            changed = store.apply_rules()
+        self.call_from_thread(
+            self.notify, f"rules changed: {changed} stored articles updated", markup=False
+        )
+        if changed:
+            self.call_from_thread(self.main.reload)
+            self.call_from_thread(self.reload_sidebar)
+
+    def refresh_ended(self) -> None:
+        """The main screen has shown a refresh's outcome: run the one queued meanwhile."""
+        self.refreshing = False
+        if self.queued_refresh is not None:
+            force, urls = self.queued_refresh
+            self.queued_refresh = None
+            self.start_refresh(force, urls)
 
     @on(Worker.StateChanged)
-    def worker_ended(self, event: Worker.StateChanged) -> None:
+    def worker_failed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
-        if worker.group == "refresh" and worker.is_finished:
-            self.refreshing = False
-            if self.queued_refresh is not None:
-                force, urls = self.queued_refresh
-                self.queued_refresh = None
-                self.start_refresh(force, urls)
         if event.state != WorkerState.ERROR:
             return
         error = worker.error

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.worker import WorkerCancelled
 
 from newsreader.tui.app import NewsApp
 
@@ -19,7 +20,10 @@ async def settle(pilot: Pilot[Any]) -> None:
     start another, as a view's first page starts the full id list)."""
     app = pilot.app
     for _ in range(2):
-        await app.workers.wait_for_complete()
+        try:
+            await app.workers.wait_for_complete()
+        except WorkerCancelled:  # superseded (a newer view load): wait for the rest
+            await app.workers.wait_for_complete()
         await pilot.pause()
 
 

@@ -3,6 +3,7 @@ by pytest-httpserver from fixture files. Workers are awaited, never slept on."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import time
 from datetime import UTC, datetime
@@ -816,6 +817,9 @@ async def test_feeds_screen_keys_config_feeds_and_hints(home: Path, httpserver: 
         await pilot.press("e")
         await pilot.pause()
         assert isinstance(app.screen, FeedsScreen)
+        await pilot.press("q")  # back a level, not quit
+        await pilot.pause()
+        assert app.screen is app.main and app.is_running
 
 
 async def _top_story_session(home: Path, extra: str = "") -> tuple[list[int], list[str]]:
@@ -834,9 +838,9 @@ async def _top_story_session(home: Path, extra: str = "") -> tuple[list[int], li
         await settle(pilot)
         article = "\n".join(visible_text(app.main.article_view))
         others = {m.feed_title for m in story.members if m.id != story.lead_id}
-        # the "Also in:" line may wrap: read it up to the next header line
-        flat = " ".join(line.strip() for line in article.splitlines())
-        also = flat.split("Also in:")[1].split("Tags:")[0]
+        # The "Also in:" note may wrap: read it up to the blank line that ends it.
+        also = article[article.index("Also in:") :].split("\n\n")[0]
+        also = " ".join(part.strip() for part in also.splitlines())
         assert all(feed[:12] in also for feed in others), also
         notes = [n.message for n in app._notifications]
         with app.rt.open_store() as store:
@@ -915,3 +919,93 @@ async def test_links_open_with_the_configured_browser(
             assert json.loads(out.read_text()) == ["0", "--new-tab", link]  # one argument
         else:
             assert len(errors) == 1 and error in errors[0], errors
+
+
+@pytest.mark.parametrize(
+    ("keys", "error"),
+    [
+        ('star = "m"', ":2: keys.star: m is already bound to toggle_read"),
+        ('\nstar = "bogus"', ":3: keys.star: 'bogus' is not a key name"),
+        ('search = "ctrl+p"', ":2: keys.search: ctrl+p is kept for the command palette"),
+        ('star = "?"', ":2: keys.star: question_mark is already bound to help"),
+        ('preset = "vim"', ":2: keys.preset must be one of: newsboat"),
+        ('preset = "newsboat"\nstar = "N"', ":3: keys.star: N is already bound to toggle_read"),
+    ],
+)
+def test_keys_errors_are_config_errors_with_file_and_line(
+    home: Path, keys: str, error: str
+) -> None:
+    from newsreader.config import ConfigError
+
+    path = write_config(home, [], extra=f"[keys]\n{keys}\n")
+    text = path.read_text()
+    keys_line = text[: text.index("[keys]")].count("\n") + 1
+    with pytest.raises(ConfigError) as caught:
+        Runtime.load()
+    where, _, message = error.partition(": ")
+    number = keys_line + int(where.strip(":")) - 1  # ":2": the line after [keys]
+    assert str(caught.value) == f"{path}:{number}: {message}"
+
+
+async def test_the_newsboat_preset(two_feeds: Runtime, home: Path) -> None:
+    config = home / "config" / "config.toml"
+    config.write_text(config.read_text() + '\n[keys]\npreset = "newsboat"\n')
+    app = NewsApp(Runtime.load())
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("N")  # toggle read
+        assert app.main.headlines.row(0).read
+        await pilot.press("C")  # mark all read
+        await settle(pilot)
+        assert "0 unread" in app.main.topbar.render().plain
+        await pilot.press("u", "question_mark")
+        await pilot.pause()
+        rows = {binding_id: keys for keys, _, binding_id in app.screen.rows}
+        assert rows["refresh_feed"] == "r" and rows["refresh_all"] == "R"
+
+
+async def test_the_feeds_screen_counts_unread_like_the_header(home: Path) -> None:
+    """A story carried by several feeds is one unread story in the header; All feeds agrees."""
+    rt = await filled(home, demo_feeds())
+    app = NewsApp(rt, clock=lambda: DEMO_NOW)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        header = app.main.topbar.render().plain
+        await pilot.press("f")
+        await pilot.pause()
+        all_feeds = visible_text(app.screen.query_one(FeedList))[0].split()[-1]
+        assert f"{all_feeds} unread" in header, (all_feeds, header)
+
+
+async def test_quotes_and_list_items_keep_their_bar_and_indent_when_wrapped(
+    two_feeds: Runtime,
+) -> None:
+    html = (
+        "<blockquote><p>" + "quoted words " * 20 + "</p></blockquote>"
+        "<ul><li>" + "listed words " * 20 + "</li></ul>"
+    )
+    with sqlite3.connect(two_feeds.data_dir / "newsreader.db") as db:
+        db.execute("UPDATE articles SET content_html = ?", (html,))
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(90, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        lines = [line.strip("│ ") and line[1:] for line in visible_text(app.main.article_view)]
+        quoted = [line for line in lines if "quoted" in line]
+        listed = [line for line in lines if "listed" in line]
+        assert len(quoted) >= 3 and len(listed) >= 3
+        assert all(re.match(r"│ (quoted|words)", line) for line in quoted), quoted
+        assert listed[0].startswith("• listed")
+        assert all(re.match(r"  (listed|words)", line) for line in listed[1:]), listed
+
+
+async def test_command_palette_runs_keys_where_they_belong(two_feeds: Runtime) -> None:
+    """A list key moves the focused list's cursor, a main-screen key acts on the screen."""
+    app = NewsApp(two_feeds)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await run_palette_command(app, pilot, "Next story")
+        assert app.main.headlines.cursor == 1
+        await run_palette_command(app, pilot, "Starred")
+        assert "Starred" in app.main.topbar.render().plain

@@ -161,3 +161,48 @@ def test_the_running_app_writes_no_feed_escapes_to_the_terminal(
     # Markup from the feeds is shown as text, not interpreted.
     assert "[bold red]x[/]" in plain
     assert "[@click=app.quit]" in plain
+
+
+BROWSER = """#!{python}
+import sys
+print("BROWSER-CHATTER on stdout", flush=True)
+print("BROWSER-CHATTER on stderr", file=sys.stderr, flush=True)
+open({marker!r}, "w").write(repr(sys.argv[1:]))
+"""
+
+
+@pytest.mark.parametrize("name", ["chromium-ish", "w3m"], ids=["graphical", "terminal"])
+def test_a_browser_never_writes_over_the_running_app(
+    tmp_path: Path, server: LoopbackServer, name: str
+) -> None:
+    """o with ui.browser: a graphical browser's output is discarded; a terminal browser
+    (w3m) gets the terminal while the app is suspended, and the app comes back after it."""
+    home = Home(tmp_path)
+    marker = tmp_path / "opened.txt"
+    browser = tmp_path / "bin" / name
+    browser.parent.mkdir()
+    browser.write_text(BROWSER.format(python=sys.executable, marker=str(marker)))
+    browser.chmod(0o755)
+    url = server.add("/f.xml", (FEEDS / "rss20.xml").read_bytes())
+    home.write_config(
+        [url],
+        extra=f'[refresh]\non_start = false\ninterval = 0\n[ui]\nbrowser = "{browser} %u"\n',
+    )
+    assert main(home.argv("refresh")) == 0
+    term = Pty(home)
+    try:
+        term.pump(15, until=b"River levels")
+        assert b"River levels" in term.out
+        term.keys(b"o", pause=2.0)
+        assert marker.exists(), "the browser never ran"
+        assert "https://" in marker.read_text()
+        shown = bytes(term.out)
+        term.keys(b"j", b"q")
+        term.pump(5)
+        assert term.proc.wait(timeout=5) == 0  # the app came back and quit normally
+    finally:
+        term.close()
+    if name == "w3m":
+        assert b"BROWSER-CHATTER" in shown  # it had the terminal, as a terminal browser should
+    else:
+        assert b"BROWSER-CHATTER" not in shown

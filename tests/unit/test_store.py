@@ -130,6 +130,11 @@ def test_search_text_is_never_fts_syntax(store: Store) -> None:
     assert titles("story*)") == ["Story 0", "Story 1", "Story 2"]
     assert titles('"Story 2') == ["Story 2"]  # an unclosed quote is punctuation
     assert titles("NEAR(volcanoes") == []
+    assert titles("council_says") == ["Council says NOT yet"]  # '_' parts words, as indexed
+    assert [r.title for r in store.rows(store.ids(View(search="votes_yes"))).values()] == [
+        "Council votes yes"
+    ]
+    assert len(store.mark_view_read(View(search="story_0 volcanoes"))) == 1
     for nothing in ['"', "-", "*", "()"]:
         assert titles(nothing) == []  # no words: nothing matches (not everything)
         assert store.count(View(search=nothing)) == 0
@@ -532,3 +537,43 @@ def test_migrates_a_version_2_store_keeping_articles_state_and_search(tmp_path: 
         assert store.unread_counts() == {1: 3}
         assert store.count(View(search="volcanoes")) == 2
         _index_matches_rows(store)
+
+
+def test_a_typed_word_finds_every_word_it_begins_wherever_it_was_indexed(store: Store) -> None:
+    fid = _feed(store, "https://a.example/feed")
+    arts = [
+        ParsedArticle(title="Coast", guid="c", published=NOW, summary_html="<p>Lighthouses</p>"),
+        ParsedArticle(title="Page", guid="p", published=NOW - timedelta(hours=1)),
+        ParsedArticle(title="Café Wörld", guid="w", published=NOW - timedelta(hours=2)),
+        *[
+            ParsedArticle(title=f"Code ab{n}x", guid=f"ab{n}", published=NOW - timedelta(days=1))
+            for n in range(60)  # 'ab' begins 60 words: too many to list, a prefix query
+        ],
+    ]
+    store.record_fetch(fid, FetchOutcome(status=200), ParsedFeed("A", None, arts))
+    page = store.page(View(search="Page"))[0]
+    store.set_fulltext(page.id, "<p>The old lighthouse keeper</p>")  # only in the page
+    assert [r.title for r in store.page(View(search="lighthouse"))] == ["Coast", "Page"]
+    assert [r.title for r in store.page(View(search="LIGHT keep"))] == ["Page"]
+    assert [r.title for r in store.page(View(search="world cafe"))] == ["Café Wörld"]
+    assert [r.title for r in store.page(View(search="wörld"))] == ["Café Wörld"]
+    assert store.count(View(search="ab")) == 60
+    assert store.count(View(search="ab1")) == 11  # ab1, ab10..ab19
+    assert store.count(View(search="abc")) == 0
+
+
+def test_two_items_naming_one_stored_article_update_it_once(store: Store) -> None:
+    fid = _feed(store, "https://a.example/feed")
+    first = [ParsedArticle(title="Tide tables", link="https://a.example/t", published=NOW)]
+    store.record_fetch(fid, FetchOutcome(status=200), ParsedFeed("A", None, first))
+    # The feed now gives the story a guid and also still lists it without one, both edited.
+    again = [
+        ParsedArticle(title="Tide tables, corrected", guid="t", link="https://a.example/t"),
+        ParsedArticle(title="Tide tables, final", link="https://a.example/t", published=NOW),
+    ]
+    new, updated = store.record_fetch(fid, FetchOutcome(status=200), ParsedFeed("A", None, again))
+    assert (new, updated) == (0, 1)
+    assert [r.title for r in store.page(View(feed_id=fid))] == ["Tide tables, final"]
+    _index_matches_rows(store)
+    assert [r.title for r in store.page(View(search="final"))] == ["Tide tables, final"]
+    assert store.page(View(search="corrected")) == []

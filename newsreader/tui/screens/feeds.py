@@ -26,7 +26,7 @@ from newsreader.tui.widgets.feeds import FeedItem, FeedKey, FeedList, feed_items
 
 HINT = (
     "enter show · a add · d remove · e rename · A mark read · ? keys · "
-    "! error · ✗ gone (410) · escape close"
+    "! error · ✗ gone (410) · escape or q close"
 )
 
 
@@ -43,7 +43,7 @@ def item_view(item: FeedItem) -> View:
 
 class FeedsScreen(ModalScreen[FeedItem | None]):
     BINDINGS = [
-        Binding("escape,f", "dismiss(None)", "Close"),
+        Binding("escape,f,q", "dismiss(None)", "Close"),
         Binding("a", "add", "Add a feed (its URL, or a page that links to one)"),
         Binding("d,delete", "remove", "Remove the feed (asks first)"),
         Binding("e", "rename", "Rename the feed"),
@@ -100,7 +100,7 @@ class FeedsScreen(ModalScreen[FeedItem | None]):
         if library is None:
             return
         urls = [f.url for f in self.host.subscriptions]
-        items = feed_items(library.feeds(urls), library.tag_counts())
+        items = feed_items(library.feeds(urls), library.tag_counts(), library.total_unread())
         feed_list = self.feed_list
         feed_list.set_items(items)
         if key is not None:

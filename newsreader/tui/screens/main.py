@@ -675,6 +675,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if message.failed is not None:
             self.status.set_state("refresh failed", alert=True)
             self.topbar.set(progress="refresh failed")
+            self.host.refresh_ended()
             return
         errors = message.errors
         stamp = time.strftime("%H:%M", time.localtime(self.host.clock()))
@@ -704,3 +705,4 @@ class MainScreen(Screen[None], inherit_bindings=False):
             )
         self.reload()
         self.host.reload_sidebar()
+        self.host.refresh_ended()

@@ -8,8 +8,10 @@ A 50 KB article costs ~25 ms to render and ~30 ms to wrap, a typical 5 KB one un
 
 from __future__ import annotations
 
+import re
 import time
 
+from rich.console import Console
 from rich.segment import Segment
 from rich.text import Text
 from textual.cache import LRUCache
@@ -73,6 +75,37 @@ def article_text(article: Article, also_in: list[str] | None = None) -> Text:
     return text
 
 
+# A logical line's leading quote bars, indents and list marker (as htmltext draws them):
+# wrapped continuation lines repeat the bars and indent under the marker.
+_PREFIX = re.compile(r"(?:│ |  )*(?:[•◦▪] |\d+[.)] )?")
+_MARKER = re.compile(r"[•◦▪]|\d+[.)]")
+_ANY_PREFIX = re.compile(r"^(?:│ |  |[•◦▪] |\d+[.)] )", re.MULTILINE)
+
+
+def wrap_article(text: Text, console: Console, width: int) -> list[Text]:
+    """Text wrapped to width, each quoted line keeping its bar and each list item's
+    continuation lines indented under its text."""
+    if not _ANY_PREFIX.search(text.plain):  # most stories: no quote or list, one wrap
+        return list(text.wrap(console, width, overflow="fold"))
+    out: list[Text] = []
+    for line in text.split("\n", allow_blank=True):
+        match = _PREFIX.match(line.plain)
+        n = match.end() if match else 0
+        if n == 0 or n > width // 2:  # no prefix, or too deep to leave room for text
+            out.extend(line.wrap(console, width, overflow="fold"))
+            continue
+        head = line[:n]
+        rest = head.copy()
+        rest.plain = _MARKER.sub(lambda m: " " * len(m.group()), head.plain)
+        body = line[n:]
+        if not body.plain:
+            out.append(head)
+            continue
+        for i, piece in enumerate(body.wrap(console, width - n, overflow="fold")):
+            out.append(Text.assemble(head if i == 0 else rest, piece, end=""))
+    return out
+
+
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     """Scrollable article text; `show(article)` replaces it."""
 
@@ -128,7 +161,7 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if self._text is None:
             self._lines = []
         else:
-            self._lines = list(self._text.wrap(self.app.console, width, overflow="fold"))
+            self._lines = wrap_article(self._text, self.app.console, width)
         self.virtual_size = Size(width, len(self._lines))
 
     def on_resize(self) -> None:

@@ -39,9 +39,13 @@ class FeedItem:
         return ""
 
 
-def feed_items(feeds: list[FeedRow], tag_counts: dict[str, int]) -> list[FeedItem]:
-    """All feeds first, then each tag with its feeds, then the untagged feeds."""
-    items = [FeedItem("all", "All feeds", sum(f.unread for f in feeds))]
+def feed_items(
+    feeds: list[FeedRow], tag_counts: dict[str, int], total_unread: int | None = None
+) -> list[FeedItem]:
+    """All feeds first, then each tag with its feeds, then the untagged feeds.
+    total_unread: the header's count (a story in several feeds counts once), for All feeds."""
+    total = sum(f.unread for f in feeds) if total_unread is None else total_unread
+    items = [FeedItem("all", "All feeds", total)]
     tags = sorted({t for f in feeds for t in f.tags}, key=str.lower)
     for tag in tags:
         items.append(FeedItem("tag", tag, tag_counts.get(tag, 0), tag=tag))
