@@ -264,12 +264,20 @@ class _Parser:
                 + ", a.title || ' ' || nr_search_body(a.fulltext_html, a.content_html, "
                 "a.summary_html))"
             )
-        match = fts_phrase(value)
+        match = fts_words(value)
         if not match:
             return "0" if op != "!=" else "1"
         cond = (
             f"a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH {self.param(match)})"
         )
+        words = re.findall(r"\w+", value)
+        if len(words) > 1:
+            # The index keeps no word positions (it is smaller that way): it finds the
+            # articles holding every word, and the phrase itself is checked on their text.
+            cond = (
+                f"({cond} AND nr_contains(a.title || ' ' || nr_search_body(a.fulltext_html, "
+                f"a.content_html, a.summary_html), {self.param(' '.join(words))}))"
+            )
         return f"NOT {cond}" if op == "!=" else cond
 
     def column_test(self, name: str, op: str, value: str) -> str:
@@ -318,10 +326,9 @@ class _Parser:
         return f"NOT COALESCE({cond}, 0)" if negate else cond
 
 
-def fts_phrase(text: str) -> str:
-    """User text as one FTS5 phrase: never FTS syntax, whatever it holds."""
-    words = re.findall(r"\w+", text)
-    return '"' + " ".join(words) + '"' if words else ""
+def fts_words(text: str) -> str:
+    """User text as FTS5 terms (every word, each quoted): never FTS syntax, whatever it holds."""
+    return " ".join(f'"{w}"' for w in re.findall(r"\w+", text))
 
 
 def compile_query(text: str, now: float) -> Compiled:
