@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
+
 from newsreader.model import TrendingStory
 from newsreader.ranking.stories import story as find_story
 from newsreader.runtime import Runtime
@@ -15,6 +17,26 @@ from newsreader.tui.screens.story import StoryScreen
 from newsreader.tui.widgets.trending import TrendingList
 from tests.functional.pilot import pane_text, settle, visible_text
 from tests.functional.test_app import DEMO_NOW, demo_feeds, filled
+
+
+async def palette_hits(pilot: Pilot[int], query: str) -> list[str]:
+    """Open the palette, type query, and return its hits once they are in."""
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*query)
+    palette = pilot.app.screen
+    assert isinstance(palette, CommandPalette)
+    hits = palette.query_one(CommandList)
+    for _ in range(200):  # the palette searches in the background
+        await pilot.pause()
+        if hits.option_count:
+            break
+    await pilot.pause()
+    found = [str(o.prompt).splitlines()[0] for o in hits.options]
+    assert found  # fuzzy matching always finds something for these queries
+    return found
 
 
 def read_marks(rt: Runtime, ids: list[int]) -> dict[int, bool]:
@@ -191,10 +213,7 @@ async def test_the_palette_digest_shows_the_digest(home: Path) -> None:
     async with app.run_test(size=(90, 30)) as pilot:
         await settle(pilot)
         top = app.main.trending.items[0]
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"digest")
-        await settle(pilot)
+        assert (await palette_hits(pilot, "digest"))[0] == "digest"
         await pilot.press("enter")
         await settle(pilot)
         screen = app.screen
@@ -233,3 +252,26 @@ async def test_reading_one_copy_of_a_link_shows_its_copies_read_too(home: Path) 
         assert rows[index].read and twin.read
         assert read_marks(rt, [twin.id])[twin.id]
         assert pane_text(screen.sources).count("●") == len(rows) - 2
+
+
+async def test_the_palette_offers_mark_story_read_only_on_the_story_screen(home: Path) -> None:
+    rt = await filled(home, demo_feeds())
+    app = NewsApp(rt, clock=lambda: DEMO_NOW)
+
+    async def hits(pilot: Pilot[int]) -> list[str]:
+        return await palette_hits(pilot, "story")
+
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        assert not any("Mark story read" in h for h in await hits(pilot))
+        await pilot.press("escape", "t", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StoryScreen)
+        ids = [r.id for r in screen.sources.items]
+        assert any("Mark story read" in h for h in await hits(pilot))
+        await pilot.press("escape")
+        assert (await palette_hits(pilot, "mark story read"))[0] == "Mark story read"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen and all(read_marks(rt, ids).values())
