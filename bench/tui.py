@@ -9,6 +9,8 @@ not a test.
   effect is in the app and the frame is composed, median and p95 over --runs. (Pilot.press
   is not used: its idle detection sleeps ~60 ms per key.) A view switch shows the first page
   at once; the full id list follows from a worker thread (also timed).
+- an article with 20 pictures: key to its text on screen, then until the pictures (fetched
+  from the loopback server, checked, decoded, shrunk) are drawn, cold and from the cache.
 - input latency while refreshing: the same key round trip while a forced refresh of every
   feed runs against a loopback server (--latency ms per response, one host per feed).
 """
@@ -76,6 +78,36 @@ def build(data: Path, conf: Path, n_articles: int, n_feeds: int, port: int) -> N
             )
 
 
+PICTURES = 20
+
+
+def add_picture_article(data: Path, port: int) -> None:
+    """One story at the top of the list with PICTURES pictures from the loopback server."""
+    from newsreader.store import Store
+
+    body = "<p>Photos from the harbour.</p>" + "".join(
+        f'<p>Boat {n}</p><img src="http://127.0.0.1:{port}/img/{n}.png" alt="boat {n}">'
+        for n in range(PICTURES)
+    )
+    with Store.open(data) as s, s.write() as db:
+        db.execute(
+            "INSERT INTO articles (feed_id, key, title, link, sort_ts, published, first_seen, "
+            "content_hash, read, summary_html) VALUES (1, 'pictures', 'Twenty pictures', "
+            "'https://x.example/pictures', ?, ?, ?, '', 0, ?)",
+            (time.time() + 60, time.time() + 60, time.time(), body),
+        )
+
+
+def picture_png(n: int) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (n * 12 % 256, 80, 160)).save(out, "PNG")
+    return out.getvalue()
+
+
 def feed_xml(i: int) -> bytes:
     items = "".join(
         f"<item><title>Fresh story {k} from feed {i} on rates</title>"
@@ -96,10 +128,14 @@ def serve(latency: float) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             time.sleep(latency)
-            i = int(self.path.strip("/").split(".")[0][1:])
-            body = cache.get(i) or cache.setdefault(i, feed_xml(i))
+            kind = "application/rss+xml"
+            if self.path.startswith("/img/"):
+                body, kind = picture_png(int(self.path[5:].split(".")[0])), "image/png"
+            else:
+                i = int(self.path.strip("/").split(".")[0][1:])
+                body = cache.get(i) or cache.setdefault(i, feed_xml(i))
             self.send_response(200)
-            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -217,6 +253,26 @@ async def child_interact(runs: int) -> dict:
                 t = time.perf_counter()
                 store.ids(View(unread=n % 2 == 0))
                 out["ids"].append(time.perf_counter() - t)
+        # the story with 20 pictures (top of the list): its text, then its pictures
+        view = app.main.article_view
+        for label in ("pictures", "pictures_cached"):
+            await roundtrip(app, "g", lambda: True)
+            await pilot.pause()
+            top = h.current_id
+            out.setdefault(label, []).append(
+                await roundtrip(
+                    app, "enter", lambda t=top: view.article is not None and view.article.id == t
+                )
+            )
+            t = time.perf_counter()
+            while not view.pictures and time.perf_counter() - t < 30:
+                await asyncio.sleep(0.005)
+            app.screen._on_timer_update()
+            out.setdefault(label + "_drawn", []).append(time.perf_counter() - t)
+            await roundtrip(app, "j", lambda: True)
+            await roundtrip(app, "enter", lambda: view.article is not None and not view.pictures)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
         # input while a refresh of every feed runs
         await roundtrip(app, "1", lambda: True)
         await drain(app)
@@ -284,6 +340,7 @@ def main() -> None:
         (tmpd / "empty/config/config.toml").write_text("[refresh]\non_start = false\n")
         t = time.perf_counter()
         build(tmpd / "big/data", tmpd / "big/config/config.toml", args.articles, args.feeds, port)
+        add_picture_article(tmpd / "big/data", port)
         print(
             f"built {args.articles:,} articles / {args.feeds} feeds in {time.perf_counter() - t:.1f} s"
         )
@@ -309,6 +366,10 @@ def main() -> None:
         res = run_child("interact", big_env, args.runs)
         print(f"cursor move                    {stats(res['move'])}")
         print(f"article open (4 KB, marks read) {stats(res['open'])}")
+        print(f"article open, {PICTURES} pictures (text) {stats(res['pictures'])}")
+        print(f"  then pictures drawn (fetched)  {stats(res['pictures_drawn'])}")
+        print(f"  same again, pictures cached    {stats(res['pictures_cached'])}")
+        print(f"  then pictures drawn (cache)    {stats(res['pictures_cached_drawn'])}")
         print(f"view switch (first page)       {stats(res['switch'])}")
         print(f"  full id list (worker thread) {stats(res['ids'])}")
         print(f"key round trip during refresh  {stats(res['busy'])}")

@@ -5,15 +5,16 @@ config.toml's `[keys]` may rebind any id, so config validation lives with the co
 - "list": the focused pane (headline list, trending, opinion, feeds list, article), which
   moves its cursor or scrolls;
 - "main": the main screen (views, marks, links, panes, refresh, search, feeds);
+- "app": the app, anywhere (help, quit);
 - "story": the full coverage screen only (its other keys reuse the main screen's ids);
-- "app": the app, anywhere (help, quit).
+- "downloads": the downloads screen (pause, cancel, open folder).
 """
 
 from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
-Target = Literal["list", "main", "story", "app"]
+Target = Literal["list", "main", "app", "story", "downloads"]
 
 
 class KeySpec(NamedTuple):
@@ -45,6 +46,7 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("refresh_all", "r", "refresh_all", "Refresh", True),
     KeySpec("refresh_feed", "R", "refresh_feed", "Refresh feed"),
     KeySpec("search", "slash", "search", "Search", True),
+    KeySpec("save_search", "S", "save_search", "Save the search as a view"),
     KeySpec("feeds", "f", "feeds", "Feeds", True),
     KeySpec("view_all", "1", "view('all')", "All stories"),
     KeySpec("view_unread", "2", "view('unread')", "Unread"),
@@ -56,6 +58,14 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("trending", "t", "focus_trending", "Trending"),
     KeySpec("coverage", "c", "coverage", "Full coverage of the story"),
     KeySpec("story_read", "M", "mark_story_read", "Mark story read", target="story"),
+    # media (issue 16): an article's enclosures, and the downloads screen
+    KeySpec("play", "e", "play", "Play enclosure"),
+    KeySpec("download", "E", "download", "Download enclosure"),
+    KeySpec("downloads", "D", "downloads", "Downloads"),
+    KeySpec("download_pause", "p,space", "toggle_pause", "Pause/resume", False, "downloads"),
+    KeySpec("download_cancel", "x,delete", "cancel", "Cancel download", False, "downloads"),
+    KeySpec("download_forget", "d", "forget", "Remove from list", False, "downloads"),
+    KeySpec("download_folder", "O", "open_folder", "Open folder", False, "downloads"),
     KeySpec("help", "question_mark", "help", "Help", True, target="app"),
     KeySpec("quit", "q", "quit", "Quit", True, target="app"),
 )
@@ -155,10 +165,13 @@ def keymap_problem(keymap: dict[str, str]) -> tuple[str, str] | None:
                 return spec.id, f"keys.{spec.id}: {key!r} is not a key name"
             if spec.id in keymap and key in RESERVED:
                 return spec.id, f"keys.{spec.id}: {key} is kept for {RESERVED[key]}"
-            other = bound.get(key)
+            # The main screen's keys (list, main, app) share one keyboard; another screen's
+            # keys (downloads) only clash among themselves.
+            scope = spec.target if spec.target not in ("list", "main", "app") else "main"
+            other = bound.get(f"{scope}:{key}")
             if other is not None:
                 mine = spec.id if spec.id in keymap else other
                 theirs = other if mine == spec.id else spec.id
                 return mine, f"keys.{mine}: {key} is already bound to {theirs}"
-            bound[key] = spec.id
+            bound[f"{scope}:{key}"] = spec.id
     return None

@@ -180,6 +180,7 @@ class ArticleRow:
     section: str
     opinion: bool
     highlight: bool = False  # a [[rules]] highlight matched it
+    duration: float | None = None  # seconds: the first enclosure's (a podcast episode's)
 
     @property
     def cursor(self) -> tuple[float, int]:

@@ -12,13 +12,13 @@ flags unread, starred, opinion. Operators: = != ~ (regex, case-insensitive) cont
 
 `compile_query` turns a query into one SQL condition over `articles AS a` with `?`
 parameters: user text is never pasted into SQL. Regexes and case-insensitive `contains` run
-in Python functions that `register_functions` adds to a connection. Pure: no store import.
+in Python functions (`SQL_FUNCTIONS`) the store registers on its connections. Pure: no store import.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -373,8 +373,10 @@ def _equal(value: str | None, other: str) -> bool | None:
     return None if value is None else value.casefold() == other.casefold()
 
 
-def register_functions(db: sqlite3.Connection) -> None:
-    """Add the functions compiled queries call (deterministic, so indexes may use them)."""
-    db.create_function("nr_regexp", 2, _regexp, deterministic=True)
-    db.create_function("nr_contains", 2, _contains, deterministic=True)
-    db.create_function("nr_equal", 2, _equal, deterministic=True)
+# What compiled queries call, for the store to register on each connection (this module
+# stays free of sqlite3 so the TUI may parse queries): name -> (arguments, function).
+SQL_FUNCTIONS: dict[str, tuple[int, Callable[..., bool | None]]] = {
+    "nr_regexp": (2, _regexp),
+    "nr_contains": (2, _contains),
+    "nr_equal": (2, _equal),
+}

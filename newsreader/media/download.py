@@ -320,6 +320,9 @@ class DownloadManager:
             await self._transfer(client, d, fh)
             fh.flush()
             os.fsync(fh.fileno())
+            # The last chunks come between state checks: a row paused or cancelled
+            # meanwhile must not turn into a published file.
+            self._check(self.queue.state(d.id))
         finally:
             fh.close()
         return self._publish(part, path)

@@ -95,7 +95,8 @@ class Store:
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             register_functions(self.db)
-            query.register_functions(self.db)
+            for fname, (nargs, func) in query.SQL_FUNCTIONS.items():
+                self.db.create_function(fname, nargs, func, deterministic=True)
             migrate(self.db, path)
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{path}: cannot open the store: {exc}") from None

@@ -17,7 +17,10 @@ from newsreader.query import compile_query
 
 ROW_COLUMNS = (
     "a.id, a.feed_id, f.url, COALESCE(f.title, f.url), a.title, a.link, a.author, a.sort_ts, "
-    "a.published, a.read, a.starred, f.section, a.opinion, a.highlight"
+    "a.published, a.read, a.starred, f.section, a.opinion, a.highlight, "
+    # A podcast episode's length for the headline list: SQLite reads it from the JSON, so a
+    # story without enclosures ('[]') costs a length check and no JSON parse.
+    "CASE WHEN length(a.enclosures) > 2 THEN json_extract(a.enclosures, '$[0].duration') END"
 )
 
 Cursor = tuple[float, int]  # (sort_ts, id): a row's place in every list, newest first
@@ -186,7 +189,7 @@ def row(r: Sequence[Any]) -> ArticleRow:
     return ArticleRow(**row_fields(r))
 
 
-_ROW_FIELDS = (
+ROW_FIELDS = (
     "id",
     "feed_id",
     "feed_url",
@@ -201,16 +204,17 @@ _ROW_FIELDS = (
     "section",
     "opinion",
     "highlight",
+    "duration",
 )
 _FLAGS = {"read", "starred", "opinion", "highlight"}
-ROW_WIDTH = len(_ROW_FIELDS)  # columns ROW_COLUMNS takes at the start of a result
+ROW_WIDTH = len(ROW_FIELDS)  # columns ROW_COLUMNS takes at the start of a result
 
 
 def row_fields(r: Sequence[Any]) -> dict[str, Any]:
     """ArticleRow's fields, by name, from the ROW_COLUMNS of a result."""
     return {
         name: bool(value) if name in _FLAGS else value
-        for name, value in zip(_ROW_FIELDS, r, strict=False)
+        for name, value in zip(ROW_FIELDS, r, strict=False)
     }
 
 

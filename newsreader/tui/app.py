@@ -23,14 +23,17 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from newsreader.keys import KEYS
-from newsreader.model import FeedConfig, NewsreaderError, View
+from newsreader.model import FeedConfig, NewsreaderError, View, ViewConfig
 from newsreader.sanitize import clean_line
 from newsreader.store import Store
 from newsreader.tui.bindings import bindings_for
 from newsreader.tui.browser import browser_argv, is_terminal_browser, launch, run_in_terminal
 from newsreader.tui.host import (
     DigestLoaded,
+    DownloadChanged,
+    DownloadRow,
     FullTextFetched,
+    ImagesFetched,
     Library,
     RefreshFinished,
     RefreshProgressed,
@@ -45,6 +48,7 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from newsreader.fetch import FetchResult
+    from newsreader.media.queue import Download
     from newsreader.refresh import Progress
     from newsreader.runtime import Runtime
 
@@ -155,6 +159,7 @@ class NewsApp(App[int]):
         interval = settings.refresh.interval
         if interval > 0:
             self.set_interval(interval * 60, self._timed_refresh, name="auto-refresh")
+        self.call_after_refresh(self._resume_downloads)
 
     def _timed_refresh(self) -> None:
         if not self.refreshing:
@@ -256,6 +261,158 @@ class NewsApp(App[int]):
         if failed:
             self.call_from_thread(self._browser_failed, failed)
 
+    # -- media: enclosures played and downloaded, pictures (issue 16) ------------------------
+
+    @property
+    def images_enabled(self) -> bool:
+        return self.rt.settings.ui.images != "off"
+
+    def _media_failed(self, why: str) -> None:
+        self.notify(clean_line(why, 200), severity="error", markup=False, timeout=6)
+
+    def play_enclosure(self, url: str) -> None:
+        """Play a link with ui.player (its downloaded file when there is one): a terminal
+        player gets the terminal, others start detached; failures are one line."""
+        from newsreader.media.player import PlayerError, player_command, run_in_terminal, spawn
+        from newsreader.media.queue import DownloadQueue
+
+        local = DownloadQueue(self.store).local_file(url) if self.store is not None else None
+        try:
+            cmd = player_command(local or url, self.rt.settings.ui.player)
+            if not cmd.terminal:
+                spawn(cmd)
+                self.notify(f"playing with {cmd.name}", timeout=2, markup=False)
+                return
+            try:
+                with self.suspend():
+                    code = run_in_terminal(cmd)
+            except SuspendNotSupported:
+                raise PlayerError(f"cannot hand this terminal to {cmd.name}") from None
+            if code:
+                self._media_failed(f"{cmd.name} exited with status {code}")
+        except PlayerError as exc:
+            self._media_failed(str(exc))
+
+    def download_enclosure(self, article_id: int, index: int) -> None:
+        """Queue an article's enclosure (1-based) and make sure the downloads worker runs."""
+        from newsreader.media.download import DownloadManager
+        from newsreader.media.queue import DownloadError
+
+        if self.store is None:
+            return
+        try:
+            manager = DownloadManager(self.store, self.rt.settings.media)
+            d = manager.enqueue_article(article_id, index)
+        except DownloadError as exc:
+            self._media_failed(str(exc))
+            return
+        name = clean_line(d.name, 80)
+        if d.state == "done":
+            self.notify(f"already downloaded: {name}", timeout=3, markup=False)
+            return
+        self.notify(f"downloading {name} · D shows downloads", timeout=3, markup=False)
+        self.start_downloads()
+
+    def start_downloads(self) -> None:
+        """Run the download queue in a thread worker, unless one runs already (not
+        exclusive: that would cancel the running downloads)."""
+        from dataclasses import replace
+        from functools import partial
+
+        from newsreader.media.download import run_downloads
+
+        if any(w.group == "downloads" and not w.is_finished for w in self.workers):
+            return
+        holder: list[Worker[None]] = []
+
+        def changed(d: Download) -> None:  # on the worker's thread; post_message is thread-safe
+            self.post_message(DownloadChanged(replace(d)))  # a copy: the worker goes on
+
+        def stop() -> bool:
+            return bool(holder) and holder[0].is_cancelled
+
+        job = partial(
+            run_downloads, self.rt.data_dir, self.rt.settings.media, on_change=changed, stop=stop
+        )
+        holder.append(
+            self.run_worker(
+                job, name="downloads", group="downloads", thread=True, exit_on_error=False
+            )
+        )
+
+    def _downloads_pending(self) -> int:
+        from newsreader.media.queue import DownloadQueue
+
+        return DownloadQueue(self.store).pending() if self.store is not None else 0
+
+    def _resume_downloads(self) -> None:
+        """At start: the queue left by the last run (or a `newsreader download`) goes on."""
+        if self._downloads_pending():
+            self.start_downloads()
+
+    def on_download_changed(self, message: DownloadChanged) -> None:
+        from newsreader.tui.screens.downloads import DownloadsScreen
+
+        row = message.row
+        for screen in self.screen_stack:
+            if isinstance(screen, DownloadsScreen):
+                screen.changed(row)
+        if row.state == "done":
+            self.notify(f"downloaded {clean_line(row.name, 80)}", timeout=3, markup=False)
+        elif row.state == "failed":
+            why = clean_line(row.error or "", 120)
+            self._media_failed(f"download failed: {clean_line(row.name, 60)}: {why}")
+
+    def download_rows(self) -> list[DownloadRow]:
+        from newsreader.media.queue import DownloadQueue
+
+        return list(DownloadQueue(self.store).entries()) if self.store is not None else []
+
+    def download_action(self, download_id: int, action: str) -> bool:
+        """pause | resume | cancel | forget one download; False when its state forbids it."""
+        from newsreader.media.queue import DownloadQueue
+
+        if self.store is None:
+            return False
+        queue = DownloadQueue(self.store)
+        actions = {
+            "pause": queue.pause,
+            "resume": queue.resume,
+            "cancel": queue.cancel,
+            "forget": queue.forget,
+        }
+        done = actions[action](download_id)
+        if done and action == "resume":
+            self.start_downloads()
+        return done
+
+    def open_download_folder(self) -> None:
+        from newsreader.media.player import PlayerError, folder_command, spawn
+
+        folder = self.rt.settings.media.download_folder()
+        try:
+            spawn(folder_command(folder))
+        except PlayerError as exc:
+            self._media_failed(str(exc))
+
+    @work(thread=True, exclusive=True, group="images", exit_on_error=False)
+    def fetch_images(self, article_id: int, urls: list[str]) -> None:
+        """An article's pictures: fetched (or from the disk cache), checked, decoded and
+        shrunk here, so the UI thread only scales small pictures to the pane."""
+        from newsreader.media.images import ImageCache, open_image
+        from newsreader.tui.widgets.pictures import shrink
+
+        cache = ImageCache.for_settings(self.rt.data_dir, self.rt.settings.media)
+        pictures: dict[str, object] = {}
+        for url, got in cache.fetch_blocking(urls).items():
+            if isinstance(got, Path):
+                try:
+                    pictures[url] = shrink(open_image(got))
+                except Exception:  # a hostile file that passed the header check stays [image]
+                    continue
+        if pictures:
+            self.main.post_message(ImagesFetched(article_id, pictures))
+
     # -- the command palette's data ----------------------------------------------------------
 
     def feed_titles(self) -> list[tuple[str, str]]:
@@ -267,6 +424,20 @@ class NewsApp(App[int]):
             (f.url, f.title or (rows[f.url].display_title if f.url in rows else f.url))
             for f in self.rt.feeds
         ]
+
+    @property
+    def views(self) -> list[ViewConfig]:
+        """Saved views ([[views]] in config.toml, then those saved with S)."""
+        return self.rt.views
+
+    def save_view(self, name: str, match: str) -> bool:
+        try:
+            self.rt.save_view(name, match)
+        except NewsreaderError as exc:
+            self.notify(str(exc), severity="error", markup=False, timeout=8)
+            return False
+        self.notify(f"saved view {clean_line(name, 60)} (feeds screen, palette)", markup=False)
+        return True
 
     def tag_names(self) -> list[str]:
         """Every tag used by a subscription, sorted."""
@@ -452,6 +623,9 @@ class NewsApp(App[int]):
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
+        downloads_done = worker.group == "downloads" and event.state == WorkerState.SUCCESS
+        if downloads_done and self._downloads_pending():  # queued while it was finishing
+            self.start_downloads()
         if event.state != WorkerState.ERROR:
             return
         error = worker.error

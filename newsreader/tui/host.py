@@ -15,7 +15,15 @@ from typing import Protocol
 from textual.message import Message
 from textual.message_pump import MessagePump
 
-from newsreader.model import Article, ArticleRow, FeedConfig, FeedRow, TrendingStory, View
+from newsreader.model import (
+    Article,
+    ArticleRow,
+    FeedConfig,
+    FeedRow,
+    TrendingStory,
+    View,
+    ViewConfig,
+)
 
 
 class Library(Protocol):
@@ -33,6 +41,22 @@ class Library(Protocol):
     def feeds(self, urls: Iterable[str] | None = None, *, counts: bool = True) -> list[FeedRow]: ...
     def feed_id(self, url: str) -> int | None: ...
     def tag_counts(self) -> dict[str, int]: ...
+    def count(self, view: View, *, cap: int | None = None) -> int: ...
+
+
+class DownloadRow(Protocol):
+    """One row of the download queue (media.queue.Download), as the downloads screen reads it."""
+
+    id: int
+    url: str
+    state: str
+    error: str | None
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def fraction(self) -> float | None: ...
+    def progress_text(self) -> str: ...
 
 
 class Host(Protocol):
@@ -53,6 +77,10 @@ class Host(Protocol):
     def read_copies(self) -> bool: ...
     @property
     def config_path(self) -> Path: ...
+    @property
+    def views(self) -> list[ViewConfig]: ...
+
+    def save_view(self, name: str, match: str) -> bool: ...
 
     def main_ready(self) -> None: ...
     def fetch_ids(self, view: View, generation: int) -> object: ...
@@ -69,6 +97,16 @@ class Host(Protocol):
     def open_url(self, url: str, *, new_tab: bool = True) -> None: ...
     def live_keys(self) -> list[tuple[str, str, str]]: ...
     def hint_keys(self) -> list[tuple[str, str]]: ...
+
+    # media (issue 16): enclosures played and downloaded, pictures fetched
+    @property
+    def images_enabled(self) -> bool: ...
+    def play_enclosure(self, url: str) -> None: ...
+    def download_enclosure(self, article_id: int, index: int) -> None: ...
+    def fetch_images(self, article_id: int, urls: list[str]) -> object: ...
+    def download_rows(self) -> list[DownloadRow]: ...
+    def download_action(self, download_id: int, action: str) -> bool: ...
+    def open_download_folder(self) -> None: ...
 
 
 # -- what the app's workers report (posted to the main screen) ----------------------------------
@@ -113,6 +151,22 @@ class RefreshFinished(WorkerReport, bubble=False):
 class FullTextFetched(WorkerReport, bubble=False):
     article_id: int
     failed: str | None = None  # why there is no full text (one line)
+
+
+@dataclass
+class ImagesFetched(WorkerReport, bubble=False):
+    """An article's pictures, decoded and shrunk for the terminal (PIL images by link; a
+    link that failed is absent, so its [image: alt] stays)."""
+
+    article_id: int
+    pictures: dict[str, object]
+
+
+@dataclass
+class DownloadChanged(Message):
+    """A download's state or progress changed (posted from the downloads worker)."""
+
+    row: DownloadRow
 
 
 # -- reports to other screens (the `to` a worker was given) -------------------------------------

@@ -60,6 +60,8 @@ class NewsCommands(Provider):
         keys = {k[2]: k[0] for k in app.live_keys()}
         on_story = isinstance(self.screen, StoryScreen)  # its own keys make sense only there
         for spec in KEYS:
+            if spec.target == "downloads":
+                continue  # the downloads screen's own keys mean nothing elsewhere
             if spec.target == "story" and not on_story:
                 continue
             out.append(
@@ -79,6 +81,14 @@ class NewsCommands(Provider):
         for tag in app.tag_names():
             out.append(
                 (f"jump to tag: {clean_line(tag, 100)}", partial(app.main.show_tag, tag), "tag")
+            )
+        for saved in app.views:
+            out.append(
+                (
+                    f"jump to view: {clean_line(saved.name, 100)}",
+                    partial(app.main.show_saved_view, saved.name, saved.match),
+                    escape(clean_line(saved.match, 100)),
+                )
             )
         return out
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from newsreader.model import FeedConfig, ParsedArticle, ParsedFeed
-from newsreader.query import QueryError, check_query, compile_query, register_functions
+from newsreader.query import QueryError, check_query, compile_query
 from newsreader.store import FetchOutcome, Store
 
 NOW = datetime(2025, 3, 18, 12, 0, tzinfo=UTC)
@@ -30,7 +30,6 @@ ARTICLES = {
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     s = Store.open(tmp_path)
-    register_functions(s.db)
     s.sync_feeds(
         [
             FeedConfig(url="https://wire.example/feed", title="Example Wire", tags=["news"]),

@@ -66,7 +66,7 @@ class DigestView(ArticleView):
                     head = line[:hang] if n == 0 else Text(" " * hang)
                     head.append_text(part)
                     lines.append(head)
-        self._lines = lines
+        self._lines = [*lines]  # the article view's lines may also hold pictures
         self.virtual_size = Size(width, len(lines))
 
 

@@ -31,6 +31,7 @@ HINT = (
 
 
 LIST_KEYS = {k.id for k in KEYS if k.target == "list"}
+VIEW_COUNT_CAP = 9999
 
 
 def item_view(item: FeedItem) -> View:
@@ -38,6 +39,8 @@ def item_view(item: FeedItem) -> View:
         return View(tag=item.tag)
     if item.kind == "feed" and item.feed is not None:
         return View(feed_id=item.feed.id)
+    if item.kind == "view" and item.match:
+        return View(match=item.match)
     return View()
 
 
@@ -100,7 +103,12 @@ class FeedsScreen(ModalScreen[FeedItem | None]):
         if library is None:
             return
         urls = [f.url for f in self.host.subscriptions]
-        items = feed_items(library.feeds(urls), library.tag_counts(), library.total_unread())
+        # A view's count reads its matches (no per-feed counter can know them): capped.
+        views = [
+            (v.name, v.match, library.count(View(match=v.match, unread=True), cap=VIEW_COUNT_CAP))
+            for v in self.host.views
+        ]
+        items = feed_items(library.feeds(urls), library.tag_counts(), library.total_unread(), views)
         feed_list = self.feed_list
         feed_list.set_items(items)
         if key is not None:

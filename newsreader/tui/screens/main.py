@@ -10,7 +10,7 @@ rest, whose results arrive as `host` messages); widgets get plain `model` rows.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,23 +18,27 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
 
-from newsreader.model import ArticleRow, TrendingStory, View
+from newsreader.media.enclosures import EnclosureInfo, enclosure_list
+from newsreader.model import Article, ArticleRow, TrendingStory, View
+from newsreader.query import QueryError, check_query, is_plain
 from newsreader.sanitize import clean_line, safe_url
 from newsreader.tui.bindings import bindings_for
 from newsreader.tui.host import (
     FullTextFetched,
     Host,
+    ImagesFetched,
     RefreshFinished,
     RefreshProgressed,
     SidebarLoaded,
     ViewLoaded,
 )
 from newsreader.tui.screens.feeds import FeedsScreen, item_view
-from newsreader.tui.widgets.article import ArticleView
+from newsreader.tui.widgets.article import ArticleView, picture_slots
 from newsreader.tui.widgets.feeds import FeedItem
 from newsreader.tui.widgets.headlines import HeadlineList
 from newsreader.tui.widgets.opinion import OpinionList
 from newsreader.tui.widgets.picklist import PickList
+from newsreader.tui.widgets.pictures import MAX_PICTURES
 from newsreader.tui.widgets.status import StatusBar, TopBar
 from newsreader.tui.widgets.trending import TrendingList
 
@@ -220,6 +224,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.trending.set_items(message.trending, keep_key=lambda s: s.lead_id)
         self.opinion.set_items(message.opinion, keep_key=lambda r: r.id)
 
+    def show_saved_view(self, name: str, match: str) -> None:
+        self.show_view(View(match=match), f"View {clean_line(name, 60)}")
+
     def show_view(self, view: View, name: str) -> None:
         """Leave any search and show a view with the list focused (feeds screen, palette)."""
         self.before_search = None
@@ -306,6 +313,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
                     markup=False,
                 )
         self.article_view.show(article, also_in=also_in)
+        self.call_after_refresh(self._fetch_pictures, article)  # the text paints first
         if self.single and not self.reading:
             self.reading = True
             self.apply_layout()
@@ -534,12 +542,41 @@ class MainScreen(Screen[None], inherit_bindings=False):
             if not text or not text.strip():
                 return
             query = clean_line(text, 200)
+            view = View(search=query)
+            if not is_plain(query):  # the query language: author = "Ann Lee" and age < 2d
+                try:
+                    check_query(query)
+                except QueryError as exc:
+                    self.notify(f"search: {exc}", severity="error", markup=False, timeout=8)
+                    return
+                view = View(match=query)
             if self.before_search is None:
                 self.before_search = (self.view, self.view_name)
-            self.load_view(View(search=query), f'Search "{query}"')
+            self.load_view(view, f'Search "{query}"')
             self.headlines.focus()
 
-        self.app.push_screen(InputScreen("Search titles and text", placeholder="words…"), done)
+        self.app.push_screen(
+            InputScreen(
+                "Search: words, or a query such as  title ~ mars and age < 2d",
+                placeholder="words…",
+            ),
+            done,
+        )
+
+    def action_save_search(self) -> None:
+        """S: keep the current search as a saved view (feeds.toml), asking for its name."""
+        from newsreader.tui.screens.input_dialog import InputScreen
+
+        query = self.view.match or self.view.search
+        if not query:
+            self.notify("search first (/), then S saves it as a view", severity="warning")
+            return
+
+        def done(name: str | None) -> None:
+            if name and name.strip():
+                self.host.save_view(clean_line(name, 60), query)
+
+        self.app.push_screen(InputScreen("Save this search as a view named", value=query), done)
 
     def action_feeds(self) -> None:
         if self.host.library is None:
@@ -553,6 +590,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
             name = "All feeds"
         elif item.kind == "tag":
             name = f"Tag {item.tag}"
+        elif item.kind == "view":
+            name = f"View {item.label}"
         else:
             name = item.feed.display_title if item.feed else item.label
         self.show_view(item_view(item), name)
@@ -626,9 +665,77 @@ class MainScreen(Screen[None], inherit_bindings=False):
             return
         library = self.host.library
         if self.current_article_id == message.article_id and library is not None:
-            self.article_view.show(
-                library.article(message.article_id), also_in=self.article_view.also_in
-            )
+            article = library.article(message.article_id)
+            self.article_view.show(article, also_in=self.article_view.also_in)
+            if article is not None:
+                self._fetch_pictures(article)
+
+    # -- media: enclosures played and downloaded, pictures (issue 16) ------------------------
+
+    def _media_article(self) -> Article | None:
+        """The story e/E act on: the one being read when the article pane has focus, else
+        the one under the focused list's cursor."""
+        library = self.host.library
+        shown = self.article_view.article
+        if self.focused is self.article_view and shown is not None:
+            return shown
+        row = self._target()
+        if library is None or row is None:
+            return shown
+        return shown if shown is not None and shown.id == row.id else library.article(row.id)
+
+    def _choose_enclosure(self, verb: str, then: Callable[[Article, EnclosureInfo], None]) -> None:
+        from newsreader.tui.screens.enclosures import EnclosurePicker
+
+        article = self._media_article()
+        items = enclosure_list(article.enclosures) if article is not None else []
+        if article is None or not items:
+            self.notify("this story has no attachments", timeout=2)
+            return
+        if len(items) == 1:
+            then(article, items[0])
+            return
+
+        def chosen(n: int | None) -> None:
+            if n is not None:
+                then(article, items[n - 1])
+
+        title = f"{verb}: {clean_line(article.title, 60)}"
+        self.app.push_screen(EnclosurePicker(title, items), chosen)
+
+    def action_play(self) -> None:
+        def play(article: Article, item: EnclosureInfo) -> None:
+            if item.url is None:
+                self.notify(f"attachment {item.index} is not an http(s) link", timeout=3)
+                return
+            self.host.play_enclosure(item.url)
+
+        self._choose_enclosure("Play", play)
+
+    def action_download(self) -> None:
+        def download(article: Article, item: EnclosureInfo) -> None:
+            self.host.download_enclosure(article.id, item.index)
+
+        self._choose_enclosure("Download", download)
+
+    def action_downloads(self) -> None:
+        from newsreader.tui.screens.downloads import DownloadsScreen
+
+        self.app.push_screen(DownloadsScreen(self.host))
+
+    def _fetch_pictures(self, article: Article) -> None:
+        """After the text is on screen: the pictures come from a worker (ImagesFetched)."""
+        shown = self.article_view.article
+        if not self.host.images_enabled or shown is None or shown.id != article.id:
+            return
+        urls = list(dict.fromkeys(u for u in picture_slots(article) if u))[:MAX_PICTURES]
+        if urls:
+            self.host.fetch_images(article.id, urls)
+
+    def on_images_fetched(self, message: ImagesFetched) -> None:
+        view = self.article_view
+        if view.article is not None and view.article.id == message.article_id:
+            view.set_pictures(message.pictures)
 
     # -- refresh -----------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.segment import Segment
@@ -19,9 +20,13 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from newsreader.media.enclosures import enclosure_list
 from newsreader.model import Article
 from newsreader.sanitize import clean_line, safe_url
 from newsreader.tui.bindings import bindings_for
+
+if TYPE_CHECKING:
+    from newsreader.tui.widgets.pictures import PictureRow
 
 
 def when(ts: float | None) -> str:
@@ -63,8 +68,17 @@ def article_text(article: Article, also_in: list[str] | None = None) -> Text:
     if link:
         text.append("\n")
         text.append(link, "underline")
-    html = article.fulltext_html or article.content_html or article.summary_html or ""
-    base = link or safe_url(article.feed_link)
+    attachments = enclosure_list(article.enclosures)
+    if attachments:
+        text.append("\n")
+        text.append("Attachments (e plays, E downloads):", "dim")
+        for item in attachments:
+            text.append("\n  ")
+            text.append(item.line())
+        if thumbnail(article):  # a video's or episode's picture, drawn here once fetched
+            text.append("\n  ")
+            text.append("[image: thumbnail]", "dim")
+    html, base = article_html(article)
     body = to_rich_text(render_html(html, base))
     text.append("\n\n")
     if body.plain.strip():
@@ -106,6 +120,26 @@ def wrap_article(text: Text, console: Console, width: int) -> list[Text]:
     return out
 
 
+def article_html(article: Article) -> tuple[str, str | None]:
+    """The HTML the view renders (full text, else content, else summary) and its base link."""
+    html = article.fulltext_html or article.content_html or article.summary_html or ""
+    return html, safe_url(article.link) or safe_url(article.feed_link)
+
+
+def thumbnail(article: Article) -> str | None:
+    """The first attachment's thumbnail link (http(s) only), if it has one."""
+    return next((i.thumbnail for i in enclosure_list(article.enclosures) if i.thumbnail), None)
+
+
+def picture_slots(article: Article) -> list[str | None]:
+    """The link behind each [image] marker of the article as shown: the thumbnail's under
+    the attachments, then the body's in order."""
+    from newsreader.tui.widgets.pictures import image_slots
+
+    thumb = thumbnail(article)
+    return ([thumb] if thumb else []) + image_slots(*article_html(article))
+
+
 class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
     """Scrollable article text; `show(article)` replaces it."""
 
@@ -123,13 +157,16 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.article: Article | None = None
         self.also_in: list[str] = []
         self._text: Text | None = None
-        self._lines: list[Text] = []
+        self._lines: list[Text | PictureRow] = []
         self._wrapped_width = -1
         self._strips: LRUCache[tuple[int, int], Strip] = LRUCache(400)
         self.placeholder = "Choose a story and press enter to read it here."
+        self.pictures: dict[str, Any] = {}  # link -> shrunk PIL image, for this article
+        self._slots: list[str | None] = []
 
     def show(self, article: Article | None, also_in: list[str] | None = None) -> None:
         self.article = article
+        self.pictures, self._slots = {}, []
         self.also_in = also_in or []
         self._text = article_text(article, also_in) if article is not None else None
         self._wrapped_width = -1
@@ -137,9 +174,23 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         self.scroll_to(y=0, animate=False, immediate=True)
         self.refresh()
 
+    def set_pictures(self, pictures: dict[str, Any]) -> None:
+        """Draw the article's fetched pictures under their [image: alt] markers (the text
+        was on screen first; the reader's place in it is kept)."""
+        if self.article is None or not pictures:
+            return
+        self.pictures = pictures
+        self._slots = picture_slots(self.article)
+        y = self.scroll_y
+        self._wrapped_width = -1
+        self._rewrap()
+        self.scroll_to(y=y, animate=False, immediate=True)
+        self.refresh()
+
     def show_text(self, text: Text) -> None:
         """Show a prepared text (help, errors) instead of an article."""
         self.article = None
+        self.pictures, self._slots = {}, []
         self._text = text
         self._wrapped_width = -1
         self._rewrap()
@@ -161,8 +212,31 @@ class ArticleView(ScrollView, can_focus=True, inherit_bindings=False):
         if self._text is None:
             self._lines = []
         else:
-            self._lines = wrap_article(self._text, self.app.console, width)
+            lines = wrap_article(self._text, self.app.console, width)
+            self._lines = self._with_pictures(lines, width) if self.pictures else [*lines]
         self.virtual_size = Size(width, len(self._lines))
+
+    def _with_pictures(self, lines: list[Text], width: int) -> list[Text | PictureRow]:
+        """The wrapped lines with each fetched picture after its marker's line. Markers and
+        links pair up in order; more markers than links means they cannot be paired safely,
+        and the markers stay text."""
+        from newsreader.tui.widgets.pictures import marker_lines, picture_lines
+
+        at = marker_lines(lines)
+        if len(at) > len(self._slots):
+            return [*lines]
+        after: dict[int, list[PictureRow]] = {}
+        for line_no, url in zip(at, self._slots, strict=False):
+            image = self.pictures.get(url) if url else None
+            if image is not None:
+                after.setdefault(line_no, []).extend(picture_lines(image, width))
+        if not after:
+            return [*lines]
+        out: list[Text | PictureRow] = []
+        for n, line in enumerate(lines):
+            out.append(line)
+            out.extend(after.get(n, ()))
+        return out
 
     def on_resize(self) -> None:
         self._rewrap()

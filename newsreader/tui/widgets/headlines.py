@@ -21,6 +21,7 @@ from textual.geometry import Size
 from textual.message import Message
 from textual.strip import Strip
 
+from newsreader.media.enclosures import format_duration, parse_duration
 from newsreader.model import ArticleRow
 from newsreader.sanitize import clean_line
 from newsreader.tui.widgets.cursorlist import CursorList
@@ -251,7 +252,10 @@ class HeadlineList(CursorList):
         text_style = base + style("headlines--read" if row.read else "headlines--unread")
         feed_w = 0 if width < 40 else max(8, min(18, width // 5))
         age_w = 4
-        title_w = width - 3 - age_w - (feed_w + 1 if feed_w else 0)
+        # a podcast episode's length, before its age ("29:54")
+        seconds = parse_duration(row.duration) if width >= 40 else None
+        length = f" {format_duration(seconds)}" if seconds else ""
+        title_w = width - 3 - age_w - len(length) - (feed_w + 1 if feed_w else 0)
         dot = "●" if not row.read else " "
         star = "★" if row.starred else " "
         segments = [
@@ -264,6 +268,8 @@ class HeadlineList(CursorList):
             segments.append(Segment(" ", base))
             feed = clean_line(row.feed_title)
             segments.append(Segment(fit(feed, feed_w), base + style("headlines--feed")))
+        if length:
+            segments.append(Segment(length, base + style("headlines--age")))
         when = age(row.published if row.published is not None else row.sort_ts, self.clock())
         segments.append(Segment(when.rjust(age_w)[:age_w], base + style("headlines--age")))
         return Strip(segments).crop_extend(0, width, base)
