@@ -38,7 +38,7 @@ class ConfigError(NewsreaderError):
 class RefreshSettings:
     interval: int = 30  # minutes between automatic refreshes in the TUI; 0 turns it off
     on_start: bool = True
-    concurrency: int = 32
+    concurrency: int = 64  # over all hosts; per_host is what bounds one server's load
     per_host: int = 2
     timeout: float = 30.0  # overall deadline per fetch, seconds
     connect_timeout: float = 10.0

@@ -30,6 +30,13 @@ MAX_BACKOFF = 24 * 3600.0
 FULL_TEXT_PER_FEED = 20  # pages fetched for offline reading per feed and refresh
 # Below this many bodies to parse a process pool costs more to start than it saves.
 POOL_THRESHOLD = 6
+# One parse process: the refresh process itself is busy with HTTP and store writes, so on a
+# 2-core machine a second parser only adds ~20 MB (bench/refresh.py: same wall time).
+PARSE_WORKERS = 1
+# Fetched feeds being parsed or stored at once. The store's single writer is the slowest
+# stage; without a bound, parsed feeds pile up in front of it (+40 MB on 500 feeds). Bodies
+# held are bounded too (requests in flight + this), so a slow store slows the fetching.
+STAGE_DEPTH = 4
 
 
 @dataclass(slots=True)
@@ -119,12 +126,19 @@ ProgressCallback = Callable[[Progress], None]
 
 class _Workers:
     """Runs CPU work (parsing, extraction) in a process pool when there is one, else in this
-    thread. A pool that cannot start or breaks (inside a Textual app, multiprocessing's
-    resource tracker can fail to spawn) is dropped and the work runs here instead."""
+    thread. The pool starts at the first job (an all-304 refresh never starts it); a pool that
+    cannot start or breaks is dropped and the work runs here instead."""
 
-    def __init__(self, loop: asyncio.AbstractEventLoop, pool: Executor | None) -> None:
+    def __init__(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        pool: Executor | None = None,
+        *,
+        lazy_pool: Callable[[], Executor | None] | None = None,
+    ) -> None:
         self.loop = loop
         self.pool = pool
+        self._lazy_pool = lazy_pool
         # One thread does every store write: SQLite works without the GIL, so the event
         # loop keeps reading responses while a feed is written (one writer: no contention).
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
@@ -133,6 +147,8 @@ class _Workers:
         return await self.loop.run_in_executor(self.writer, partial(fn, *args, **kwargs))
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        if self.pool is None and self._lazy_pool is not None:
+            self.pool, self._lazy_pool = self._lazy_pool(), None
         if self.pool is not None:
             try:
                 return await self.loop.run_in_executor(self.pool, fn, *args)
@@ -141,6 +157,7 @@ class _Workers:
         return fn(*args)
 
     def close(self) -> None:
+        self._lazy_pool = None
         self.writer.shutdown(wait=True)
         if self.pool is not None:
             self.pool.shutdown(wait=False, cancel_futures=True)
@@ -227,35 +244,32 @@ async def _refresh_feeds(
     loop.set_default_executor(
         ThreadPoolExecutor(max_workers=rt.settings.refresh.concurrency, thread_name_prefix="dns")
     )
-    pool: Executor | None = None
-    if len(due) >= POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
-        import multiprocessing
-
-        # spawn, not fork: the TUI runs this from a thread, and forking a threaded process
-        # can deadlock the child.
-        try:
-            pool = ProcessPoolExecutor(
-                max_workers=min(2, os.cpu_count() or 1),
-                mp_context=multiprocessing.get_context("spawn"),
-            )
-        except (OSError, ValueError):
-            pool = None
-    workers = _Workers(loop, pool)
+    use_pool = len(due) >= POOL_THRESHOLD and (os.cpu_count() or 1) > 1
+    workers = _Workers(loop, lazy_pool=_parse_pool if use_pool else None)
+    stage = asyncio.Semaphore(STAGE_DEPTH)
+    held = asyncio.Semaphore(rt.settings.refresh.concurrency + STAGE_DEPTH)
     network_failures: list[tuple[FeedRow, FetchResult]] = []
+    # rt.feed_config is a scan of every subscription: per feed, that made 5,000 feeds cost
+    # 25M comparisons (bench/scale.py).
+    confs: dict[str, FeedConfig] = {}
+    for f in rt.feeds:
+        confs.setdefault(f.url, f)  # the first one wins, as in feed_config
     done = errors = 0
 
     async def one(fetcher: Fetcher, row: FeedRow) -> None:
         nonlocal done, errors
-        conf = rt.feed_config(row.url)
+        conf = confs.get(row.url)
         folder = _folder(row.current_url)
         if folder is not None:
             feed = await _store_folder(store, rt, row, conf, folder, workers)
         else:
-            result = await fetcher.fetch(row.current_url, row.etag, row.last_modified)
-            if _is_network_failure(result):
-                network_failures.append((row, result))
-                return
-            feed = await _store_result(store, rt, row, conf, result, workers)
+            async with held:
+                result = await fetcher.fetch(row.current_url, row.etag, row.last_modified)
+                if _is_network_failure(result):
+                    network_failures.append((row, result))
+                    return
+                async with stage:
+                    feed = await _store_result(store, rt, row, conf, result, workers)
         if conf and conf.full_text and feed.new:
             await _fetch_full_texts(
                 store, fetcher, row.id, min(feed.new, FULL_TEXT_PER_FEED), workers
@@ -278,7 +292,7 @@ async def _refresh_feeds(
             report.skipped += len(network_failures)
         else:
             for row, result in network_failures:
-                conf = rt.feed_config(row.url)
+                conf = confs.get(row.url)
                 feed = await _store_result(store, rt, row, conf, result, workers)
                 report.feeds.append(feed)
                 done += 1
@@ -294,6 +308,19 @@ async def _refresh_feeds(
     report.feeds.sort(key=lambda f: order.get(f.url, len(order)))
     report.elapsed = time.monotonic() - started
     return report
+
+
+def _parse_pool() -> Executor | None:
+    import multiprocessing
+
+    # spawn, not fork: this process has threads (store writer, lookups), and forking a
+    # threaded process can deadlock the child.
+    try:
+        return ProcessPoolExecutor(
+            max_workers=PARSE_WORKERS, mp_context=multiprocessing.get_context("spawn")
+        )
+    except (OSError, ValueError):
+        return None
 
 
 def _backoff(rt: Runtime, conf: FeedConfig | None, row: FeedRow) -> float:

@@ -49,7 +49,7 @@ if TYPE_CHECKING:
 
     from newsreader.fetch import FetchResult
     from newsreader.media.queue import Download
-    from newsreader.refresh import Progress
+    from newsreader.refresh_proc import RefreshProcess
     from newsreader.runtime import Runtime
 
 
@@ -57,6 +57,9 @@ if TYPE_CHECKING:
 BROWSER_WAIT = 10.0
 # What the palette's digest covers, as `newsreader digest` does by default.
 DIGEST_PERIOD = 24 * 3600.0
+# A refresh of up to this many feeds reports each one; a bigger one every PROGRESS_INTERVAL s.
+PROGRESS_EVERY_FEED = 20
+PROGRESS_INTERVAL = 0.1
 
 
 def _palette() -> type[Provider]:
@@ -92,6 +95,7 @@ class NewsApp(App[int]):
         self.refreshing = False
         # a refresh asked for while one runs: (force, urls; None = every feed), run after it
         self.queued_refresh: tuple[bool, list[str] | None] | None = None
+        self.refresh_child: RefreshProcess | None = None  # the running refresh's process
         self.welcome_shown = False
         self.first_paint_at: float | None = None  # perf_counter when the list first drew a story
         self.main = MainScreen(self)
@@ -166,6 +170,8 @@ class NewsApp(App[int]):
             self.start_refresh()
 
     def on_unmount(self) -> None:
+        if self.refresh_child is not None:
+            self.refresh_child.stop()
         if self.store is not None:
             self.store.close()
             self.store = None
@@ -562,23 +568,32 @@ class NewsApp(App[int]):
 
     @work(thread=True, exclusive=True, group="refresh", exit_on_error=False)
     def run_refresh(self, force: bool, urls: list[str] | None) -> None:
-        import asyncio
+        # The refresh runs in a child process (newsreader.refresh_proc): fetching, parsing
+        # and storing never take the UI's GIL; this thread only relays its progress lines.
+        from newsreader.refresh_proc import RefreshProcess
 
-        from newsreader.refresh import refresh
+        last = 0.0
+        pending_new = False
 
-        def progress(p: Progress) -> None:
-            new = p.feed is not None and bool(p.feed.new)
-            self.main.post_message(RefreshProgressed(p.done, p.total, p.errors, new))
+        def progress(done: int, total: int, errors: int, new: bool) -> None:
+            # Every feed of a small refresh; at most ~10 updates a second of a big one, so
+            # the UI thread redraws the status line for people, not for every feed.
+            nonlocal last, pending_new
+            pending_new = pending_new or new
+            now = time.monotonic()
+            if total > PROGRESS_EVERY_FEED and done < total and now - last < PROGRESS_INTERVAL:
+                return
+            last = now
+            self.main.post_message(RefreshProgressed(done, total, errors, pending_new))
+            pending_new = False
 
-        _ensure_resource_tracker()
         started = time.time()
-        store = self.rt.open_store()
+        child = self.refresh_child = RefreshProcess(self.rt, force=force, urls=urls)
         try:
-            report = asyncio.run(refresh(self.rt, store, force=force, urls=urls, progress=progress))
+            report = child.run(progress)  # NewsreaderError: one line, via worker_ended
         finally:
-            store.close()
-        errors = [(f.title, f.error or "") for f in report.errors]
-        self.main.post_message(RefreshFinished(report.new, report.offline, errors))
+            self.refresh_child = None
+        self.main.post_message(RefreshFinished(report.new, report.offline, report.errors))
         if report.new:
             self.tell_watched(started)
 
@@ -640,32 +655,6 @@ class NewsApp(App[int]):
             markup=False,
             timeout=8,
         )
-
-
-def _ensure_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker with a real stderr.
-
-    refresh() parses in a spawn process pool; spawning starts the tracker, which passes
-    sys.stderr.fileno() to the child. Inside a running Textual app sys.stderr is Textual's
-    print capture, whose fileno() is -1, and the spawn fails ("bad value(s) in
-    fds_to_keep"). The tracker gets /dev/null instead, so it never writes on our screen.
-    """
-    import os
-    import sys
-    from multiprocessing import resource_tracker
-
-    try:
-        if sys.stderr is not None and sys.stderr.fileno() >= 0:
-            return
-    except (AttributeError, OSError, ValueError):
-        pass
-    saved = sys.stderr
-    with open(os.devnull, "w") as null:
-        sys.stderr = null
-        try:
-            resource_tracker.ensure_running()
-        finally:
-            sys.stderr = saved
 
 
 def run_app(rt: Runtime) -> int:

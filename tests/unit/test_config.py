@@ -26,7 +26,7 @@ def test_each_config_mistake_gets_its_own_one_line_message(path: Path) -> None:
 
 def test_example_config_documents_every_key_and_loads() -> None:
     settings = cfg.load_settings(cfg.EXAMPLE_CONFIG, required=True)
-    assert settings.refresh.concurrency == 32 and settings.refresh.per_host == 2
+    assert settings.refresh.concurrency == 64 and settings.refresh.per_host == 2
     assert settings.trending.window_hours == 48.0
     text = cfg.EXAMPLE_CONFIG.read_text()
     # Every settings key appears in the example with a comment line above it.
