@@ -12,7 +12,8 @@ from newsreader.runtime import Runtime
 from newsreader.store import FetchOutcome
 
 HOSTILE_TITLE = (
-    'Rail strike called off <script>alert("x")</script> & [click](javascript:alert(1)) '
+    'Rail strike called off after pay deal <script>alert("x")</script> & '
+    "[click](javascript:alert(1)) "
     "**now** \x1b[31mred"
 )
 HOSTILE_FEED = 'Evil <b>Feed</b> & "Co" | [x](javascript:alert(2))'

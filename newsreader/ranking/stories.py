@@ -12,7 +12,7 @@ from typing import Any
 
 from newsreader.config import Settings
 from newsreader.model import RankItem, TrendingStory
-from newsreader.ranking.trending import Story, TrendingCache, story_of, trending
+from newsreader.ranking.clusters import Story, TrendingCache, story_of, trending
 from newsreader.store import Store
 
 # Same columns as Store.recent(); a window that ends in the past is not one of its queries.

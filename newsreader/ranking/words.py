@@ -21,6 +21,14 @@ pairs) to a *weight*: how much sharing that term says two headlines tell one sto
   weigh ``W_NUMBER`` ("6.8", "2.1%", "30,000", "$20bn" and "$20 billion" give "6.8", "2.1",
   "30000", "20"); a year weighs ``W_YEAR``; a single digit nothing.
 - Words of the feed's own title and headline filler ("says", "live", "video") are dropped.
+- **Specific terms** (``Terms.specific``): names and figures, what tells one event of a
+  topic from another. A name is a word a sentence-case headline capitalises inside a
+  sentence ("Mayor Okafor", "near Eastmoor"; not the common title word of "Storm Elsa"),
+  or an acronym (GDL, SNCF); a name weighs at least ``W_NAME``. A rare word opening the
+  headline ("Novalith profits jump") goes to ``Terms.opened``: clusters.py takes it for a
+  name unless another headline of the window writes it in lower case. Title Case and
+  German headlines (every noun capitalised) give only acronyms. Figures are numbers of
+  weight ``W_NUMBER`` (not years, not single digits).
 """
 
 from __future__ import annotations
@@ -85,7 +93,7 @@ top major huge high low record million billion bn
 
 _WORD = re.compile(r"[^\W_]+")
 
-# Weights (see the module docstring); the matching thresholds that use them are in trending.py.
+# Weights (see the module docstring); the matching thresholds that use them are in clusters.py.
 ZIPF_CEIL = 6.3
 W_MAX = 4.0
 W_WEAK = 0.5
@@ -94,6 +102,7 @@ W_YEAR = 1.0
 W_CJK_UNKNOWN = 2.5  # a character pair the word list does not know: often a name
 CJK_FUNCTION_ZIPF = 6.0  # a character this common on its own is grammar, not a topic
 W_MIN = 0.3  # lighter terms are dropped: function words of any language
+W_NAME = 3.0  # a name (see _names) weighs at least this, however common the word
 
 _LATIN = ("en", "de", "fr", "es", "it", "pt", "nl")
 _SNOWBALL = {
@@ -291,14 +300,77 @@ def _number(token: str) -> tuple[str, float]:
     return (digits, W_NUMBER)
 
 
-def title_terms(title: str, feed_title: str = "") -> dict[str, float]:
+class Terms(dict[str, float]):
+    """A headline's terms and their weights, and which of them are *specific*: names and
+    figures, the terms that tell one event of a topic from another."""
+
+    __slots__ = ("lower", "opened", "specific")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.specific: frozenset[str] = frozenset()
+        # rare words that open a clause capitalised ("Novalith profits jump", "Chipmaker
+        # to build"): names unless another headline writes them in lower case
+        self.opened: frozenset[str] = frozenset()
+        # terms this headline writes in lower case inside a sentence: not names
+        self.lower: frozenset[str] = frozenset()
+
+
+_CASED_WORD = re.compile(r"[^\W\d_]+")
+_CLAUSE_BREAK = re.compile(r"[:|?!.\u2013\u2014]\s|\s-\s")  # between two words
+
+
+def _names(title: str) -> tuple[set[str], set[str], set[str]]:
+    """Casefolded words a sentence-case headline capitalises where a sentence would not
+    (names: "Okafor", "Gatwick", "Sumatra"), and capitalised words that open a clause (names
+    only if rare: "Novalith profits jump" but not "Magnitude 6.8 earthquake"). All-caps
+    words (GDL, SNCF) are names anywhere. In a Title Case or all-caps headline capitals say
+    nothing, so only all-caps words of a mixed headline count."""
+    names: set[str] = set()
+    openers: set[str] = set()
+    inner = capital = 0
+    found: list[tuple[str, bool, bool]] = []
+    end = -2
+    for m in _CASED_WORD.finditer(title):
+        word = m.group()
+        gap = title[end : m.start()] if end >= 0 else ""
+        opener = end < 0 or _CLAUSE_BREAK.search(gap) is not None
+        if found and m.start() == end + 1 and word[0].isupper():
+            found[-1] = (found[-1][0], found[-1][1], True)
+        found.append((word, opener, False))
+        end = m.end()
+        if not opener and len(word) >= 4:
+            inner += 1
+            capital += word[0].isupper()
+    title_case = inner >= 3 and capital * 5 >= inner * 3
+    shouting = title.isupper()
+    lower: set[str] = set()
+    for word, opener, titled in found:
+        if not word[0].isupper():
+            if not opener:
+                lower.add(word)
+            continue
+        folded = word.casefold()
+        if len(word) >= 2 and word.isupper() and not shouting:
+            names.add(folded)
+        elif title_case or shouting:
+            continue
+        elif opener or titled:
+            openers.add(folded)
+        else:
+            names.add(folded)
+    return names, openers, lower
+
+
+def title_terms(title: str, feed_title: str = "") -> Terms:
     """A headline's terms and their weights, without the words of the feed's own title."""
     tokens = _tokens(title)
     if feed_title:
         own = _feed_words(feed_title)
         if own:
             tokens = [t for t in tokens if t not in own]
-    out: dict[str, float] = {}
+    out = Terms()
+    specific: set[str] = set()
     words: list[str] = []
     japanese = _KANA.search(title) is not None
     for tok in tokens:
@@ -306,6 +378,8 @@ def title_terms(title: str, feed_title: str = "") -> dict[str, float]:
             term, weight = _number(tok)
             if weight:
                 out[term] = max(weight, out.get(term, 0.0))
+                if weight >= W_NUMBER:
+                    specific.add(term)
         elif _CJK.search(tok):
             cjk = lexicon("ja" if japanese else "cjk")
             for run in _CJK_RUN.findall(tok):
@@ -323,10 +397,47 @@ def title_terms(title: str, feed_title: str = "") -> dict[str, float]:
         else:
             lang = _language(words, all(w.isascii() for w in words))
         lex = lexicon(lang)
+        lower: set[str] | None  # None: every word but an opener is written in lower case
+        if not _has_upper(title):
+            names, openers, lower = _NO_NAMES, _NO_NAMES, None
+        elif not _has_upper(title[1:]):  # the common case, and 3x faster than _names
+            first = _CASED_WORD.search(title)
+            names, lower = _NO_NAMES, None
+            openers = {first.group().casefold()} if first else _NO_NAMES
+        else:
+            names, openers, lower = _names(title)
+        if lang in _COMPOUNDING:  # German capitalises every noun: only all-caps words
+            names = {w for w in names if w.upper() in title}
+            openers = _NO_NAMES
+        opened: set[str] = set()
+        lowered: set[str] = set()
         for w in words:
-            for term, weight in lex.terms(w):
+            terms = lex.terms(w)
+            for term, weight in terms:
                 out[term] = max(weight, out.get(term, 0.0))
+            if not terms:
+                continue
+            if w in names:
+                term = terms[0][0]
+                out[term] = max(W_NAME, out[term])
+                specific.add(term)
+            elif w in openers and w not in lex.zipf:
+                opened.add(terms[0][0])
+            elif lower is None or w in lower:
+                lowered.add(terms[0][0])
+        if opened:
+            out.opened = frozenset(opened)
+        if lowered:
+            out.lower = frozenset(lowered)
+    out.specific = frozenset(specific)
     return out
+
+
+_NO_NAMES: set[str] = set()
+
+
+def _has_upper(title: str) -> bool:
+    return title.lower() != title
 
 
 @lru_cache(maxsize=4096)

@@ -44,7 +44,8 @@ def _parse(markup: str) -> _Tags:
 
 
 HOSTILE_SHOWN = (
-    'Rail strike called off <script>alert("x")</script> & [click](javascript:alert(1)) **now** red'
+    'Rail strike called off after pay deal <script>alert("x")</script> & '
+    "[click](javascript:alert(1)) **now** red"
 )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
+import importlib.util
 import itertools
 import json
 import random
@@ -21,6 +21,7 @@ from newsreader.ranking import (
     normalise_title,
     trending,
 )
+from newsreader.ranking.clusters import _cluster
 from newsreader.ranking.words import title_terms
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "ranking"
@@ -65,7 +66,9 @@ def six_feed_set() -> list[RankItem]:
     return [
         # the 4-source story
         item(1, 1, "Central bank raises interest rates to 5% as inflation lingers", 2),
-        item(2, 2, "Rates go up again as central bank fights stubborn inflation", 3),
+        # (sharing only the topic's words, "central bank", "rates", "inflation", is not
+        # enough since two rate decisions must stay apart: this report names the figure)
+        item(2, 2, "Rates go up again to 5% as central bank fights stubborn inflation", 3),
         item(3, 3, "Central bank lifts key interest rate to 5 per cent", 1.5),
         item(4, 4, "Central bank rate rise to 5%: borrowers face higher mortgage costs", 4),
         # the 2-source story, fresher than the 4-source one
@@ -299,6 +302,23 @@ def test_words_so_common_they_link_everything_are_skipped():
     assert trending(items, NOW) == []
 
 
+def test_a_name_too_common_to_link_still_lets_its_stories_match():
+    # "Varga" is in 40 of 60 headlines: dropped as a linking word, it must not then count
+    # as a name each side has and the other lacks (which would keep every Varga story apart)
+    items = [
+        item(100 + i, 100 + i, f"Town {i} welcomes Varga on tour stop {i + 11}") for i in range(40)
+    ]
+    items += [
+        item(1, 1, "Storm warning: Varga cancels harbour concert", 1),
+        item(2, 2, "Harbour concert cancelled as Varga pulls out over storm warning", 1),
+    ]
+    items += [item(200 + i, 200 + i, f"Unrelated headline about topic {i}") for i in range(20)]
+    found = trending(items, NOW, min_sources=2, size=100)
+    assert [sorted(a.id for a in s.articles) for s in found if 1 in {a.id for a in s.articles}] == [
+        [1, 2]
+    ]
+
+
 def test_normalise_title():
     words = normalise_title("Crème brûlée: CHEFS' favourite desserts!")
     assert len(words) == 5 and all(w.isascii() and w.islower() for w in words)
@@ -347,18 +367,86 @@ def _pairwise(path: Path) -> tuple[float, float, float, int, int]:
 
 def test_labelled_headlines_precision_and_recall():
     precision, recall, _, n, stories = _pairwise(FIXTURES / "headlines.json")
-    assert n >= 200 and stories >= 80
-    # measured 0.979 / 0.825 (the rule of words.py and trending.py, tuned on this set)
+    assert n >= 250 and stories >= 100
+    # measured 0.976 / 0.618 (the rule of words.py and clusters.py, tuned on this set; its
+    # last 22 stories are hard negatives: one name in two events, one topic in two events)
     assert precision >= 0.97
-    assert recall >= 0.82
+    assert recall >= 0.6
 
 
 def test_holdout_headlines_precision_and_recall():
-    # never used to tune the rule; measured 0.894 / 0.800 when the rule was fixed
+    # never used to tune the rule; measured 1.000 / 0.526 when the rule was fixed (a wrong
+    # merge in the sidebar is worse than a missed one: precision comes first)
     precision, recall, _, n, stories = _pairwise(FIXTURES / "holdout.json")
     assert n >= 90 and stories >= 40
-    assert precision >= 0.88
-    assert recall >= 0.78
+    assert precision >= 0.97
+    assert recall >= 0.5
+
+
+def test_names_and_figures_are_the_specific_terms():
+    # a word capitalised inside a sentence is a name, weighed up however common it is
+    terms = title_terms("Mayor Okafor cleared of wrongdoing in expenses inquiry")
+    assert terms.specific == {"okafor"} and terms["okafor"] >= 3.0
+    assert title_terms("Magnitude 6.8 earthquake strikes off Sumatra").specific == {
+        "6.8",
+        "sumatra",
+    }
+    # "Storm Elsa": the common word before a name is its title, not a second name
+    assert title_terms("Thousands without power as Storm Elsa hits the coast").specific == {"elsa"}
+    # Title Case says nothing; German capitalises every noun; acronyms are names anywhere
+    assert title_terms("Storm Elsa Batters Coast With 90mph Winds").specific == {"90"}
+    assert title_terms("GDL kündigt neuen Bahnstreik an").specific == {"gdl"}
+    # a rare word opening the headline may be a name: the window decides (see clusters.py)
+    assert "novalith" in title_terms("Novalith profits jump on chip sales").opened
+    assert title_terms("Rail strike called off").specific == frozenset()
+
+
+def _groups(titles: list[str]) -> list[list[int]]:
+    items = [item(n + 1, n + 1, t) for n, t in enumerate(titles)]
+    found = trending(items, NOW, min_sources=1, size=100)
+    return sorted(sorted(a.id for a in s.articles) for s in found)
+
+
+def test_pairs_sharing_only_a_topic_stay_apart():
+    # a bird-flu outbreak and a bird-flu vaccine trial share "bird", "flu", "poultry"
+    assert _groups(
+        [
+            "Bird flu confirmed at poultry farm near Eastmoor",
+            "Eastmoor poultry farm hit by bird flu, 3km zone set up",
+            "Bird flu vaccine for poultry approved for field trials",
+            "Poultry could be vaccinated against bird flu under new trial",
+        ]
+    ) == [[1, 2], [3, 4]]
+
+
+def test_one_name_in_two_events_stays_apart():
+    # the same team in a final and in a draw; two earthquakes of different size and place
+    assert _groups(
+        [
+            "Harcourt beat Riverside to win county cup final",
+            "County cup final: late winner gives Harcourt victory over Riverside",
+            "County cup semi-final draw: Riverside to face Dunmore",
+            "Riverside drawn against Dunmore in county cup semi-finals",
+            "Magnitude 6.2 earthquake strikes off Kestria coast",
+            "Strong 6.2 quake hits Kestria, tsunami warning lifted",
+            "Magnitude 5.1 earthquake shakes Morlan valley",
+            "Morlan valley earthquake: no injuries reported after 5.1 tremor",
+        ]
+    ) == [[1, 2], [3, 4], [5, 6], [7, 8]]
+
+
+def test_a_headline_most_of_a_story_nearly_matches_joins_it():
+    # each pair alone falls just short; together they are one story (votes, clusters.py)
+    stories = _groups(
+        [
+            "Rail strike called off after late-night pay deal",
+            "Train drivers' strike called off as rail pay deal agreed",
+            "Commuters relieved as rail strike called off after pay deal",
+            'Rail strike called off after pay deal <script>alert("x")</script> & '
+            "[click](javascript:alert(1)) **now** red",
+        ]
+    )
+    assert stories == [[1, 2, 3, 4]]
 
 
 def test_every_language_of_the_sets_is_matched_within_itself():
@@ -400,8 +488,6 @@ def test_every_language_of_the_sets_is_matched_within_itself():
 @pytest.mark.parametrize("name", ["headlines.json", "holdout.json"])
 def test_prefix_filter_loses_no_match(name: str) -> None:
     # the candidate index must find every pair the rule would match comparing all pairs
-    # the module, not the function of the same name that newsreader.ranking exports
-    cluster = importlib.import_module("newsreader.ranking.trending")._cluster
     data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
     titles = [t for headlines in data["stories"].values() for _, t in headlines]
     rng = random.Random(5)
@@ -409,7 +495,7 @@ def test_prefix_filter_loses_no_match(name: str) -> None:
         rng.shuffle(titles)
         terms = [title_terms(t) for t in titles]
         links = [None] * len(terms)
-        fast, slow = cluster(terms, links), cluster(terms, links, use_prefix=False)
+        fast, slow = _cluster(terms, links), _cluster(terms, links, use_prefix=False)
         assert [_root(fast, i) for i in range(len(terms))] == [
             _root(slow, i) for i in range(len(terms))
         ]
@@ -533,6 +619,12 @@ def test_opinion_keywords_are_configurable():
     assert is_opinion("news", ["Reviews"], None, keywords=("review",))
     assert is_opinion("news", [], link, keywords=[*DEFAULT_OPINION_KEYWORDS, "review"])
     assert not is_opinion("news", ["Opinion"], None, keywords=())
+
+
+def test_trending_is_one_thing_the_function():
+    # the clustering module is `clusters`: `newsreader.ranking.trending` is only the function
+    assert callable(trending) and trending.__module__ == "newsreader.ranking.clusters"
+    assert importlib.util.find_spec("newsreader.ranking.trending") is None
 
 
 def test_ranking_imports_neither_textual_nor_sqlite():
