@@ -6,6 +6,7 @@ config.toml's `[keys]` may rebind any id, so config validation lives with the co
   moves its cursor or scrolls;
 - "main": the main screen (views, marks, links, panes, refresh, search, feeds);
 - "app": the app, anywhere (help, quit);
+- "story": the full coverage screen only (its other keys reuse the main screen's ids);
 - "downloads": the downloads screen (pause, cancel, open folder).
 """
 
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from typing import Literal, NamedTuple
 
-Target = Literal["list", "main", "app", "downloads"]
+Target = Literal["list", "main", "app", "story", "downloads"]
 
 
 class KeySpec(NamedTuple):
@@ -55,6 +56,8 @@ KEYS: tuple[KeySpec, ...] = (
     KeySpec("copy_link", "y", "copy_link", "Copy link"),
     KeySpec("full_text", "F", "full_text", "Fetch full text"),
     KeySpec("trending", "t", "focus_trending", "Trending"),
+    KeySpec("coverage", "c", "coverage", "Full coverage of the story"),
+    KeySpec("story_read", "M", "mark_story_read", "Mark story read", target="story"),
     # media (issue 16): an article's enclosures, and the downloads screen
     KeySpec("play", "e", "play", "Play enclosure"),
     KeySpec("download", "E", "download", "Download enclosure"),

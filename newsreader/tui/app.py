@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from textual import events, on, work
 from textual.app import App, SuspendNotSupported
 from textual.binding import Binding
+from textual.message_pump import MessagePump
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -28,6 +29,7 @@ from newsreader.store import Store
 from newsreader.tui.bindings import bindings_for
 from newsreader.tui.browser import browser_argv, is_terminal_browser, launch, run_in_terminal
 from newsreader.tui.host import (
+    DigestLoaded,
     DownloadChanged,
     DownloadRow,
     FullTextFetched,
@@ -36,6 +38,7 @@ from newsreader.tui.host import (
     RefreshFinished,
     RefreshProgressed,
     SidebarLoaded,
+    StoryLoaded,
     ViewLoaded,
 )
 from newsreader.tui.screens.feeds import FeedsScreen
@@ -52,6 +55,8 @@ if TYPE_CHECKING:
 
 # How long a graphical browser's launch is watched for a failure exit.
 BROWSER_WAIT = 10.0
+# What the palette's digest covers, as `newsreader digest` does by default.
+DIGEST_PERIOD = 24 * 3600.0
 # A refresh of up to this many feeds reports each one; a bigger one every PROGRESS_INTERVAL s.
 PROGRESS_EVERY_FEED = 20
 PROGRESS_INTERVAL = 0.1
@@ -526,6 +531,22 @@ class NewsApp(App[int]):
                 store.set_fulltext(article_id, html)
         failed = None if html else "no article text found on the page"
         self.main.post_message(FullTextFetched(article_id, failed))
+
+    @work(thread=True, exclusive=True, group="story", exit_on_error=False)
+    def fetch_story(self, article_id: int, to: MessagePump) -> None:
+        from newsreader.ranking.stories import story
+
+        with Store.open(self.rt.data_dir) as store:
+            found = story(store, self.rt.settings, article_id, self.clock())
+        to.post_message(StoryLoaded(article_id, found))
+
+    @work(thread=True, exclusive=True, group="digest", exit_on_error=False)
+    def fetch_digest(self, to: MessagePump) -> None:
+        from newsreader.digest import build_digest, render_text
+
+        with Store.open(self.rt.data_dir) as store:
+            digest = build_digest(store, self.rt.settings, self.clock(), DIGEST_PERIOD)
+        to.post_message(DigestLoaded(render_text(digest)))
 
     def start_refresh(self, force: bool = False, urls: list[str] | None = None) -> None:
         if not self.rt.feeds and self.rt.settings.sync is None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from textual.message import Message
+from textual.message_pump import MessagePump
 
 from newsreader.model import (
     Article,
@@ -87,6 +88,8 @@ class Host(Protocol):
     def start_refresh(self, force: bool = False, urls: list[str] | None = None) -> None: ...
     def refresh_ended(self) -> None: ...
     def fetch_full_text(self, article_id: int, url: str) -> object: ...
+    def fetch_story(self, article_id: int, to: MessagePump) -> object: ...
+    def fetch_digest(self, to: MessagePump) -> object: ...
     def subscribe(self, feed: FeedConfig) -> Awaitable[tuple[FeedConfig, int]]: ...
     def remove_feed(self, url: str) -> None: ...
     def rename_feed(self, url: str, title: str) -> None: ...
@@ -164,3 +167,19 @@ class DownloadChanged(Message):
     """A download's state or progress changed (posted from the downloads worker)."""
 
     row: DownloadRow
+
+
+# -- reports to other screens (the `to` a worker was given) -------------------------------------
+
+
+@dataclass
+class StoryLoaded(WorkerReport, bubble=False):
+    """Every source's article of the story `article_id` belongs to (None: no such article)."""
+
+    article_id: int
+    story: TrendingStory | None
+
+
+@dataclass
+class DigestLoaded(WorkerReport, bubble=False):
+    text: str  # the digest's text form

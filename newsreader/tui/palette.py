@@ -1,4 +1,4 @@
-"""Ctrl+P: every keyboard action by name, plus "jump to feed: <title>" and "jump to tag".
+"""Ctrl+P: every keyboard action by name, "digest", "jump to feed: <title>" and "jump to tag".
 
 Feed titles come from feeds, so hits are built as Content (Matcher.highlight would parse the
 title as markup); help lines are markup in Textual, so they are escaped."""
@@ -37,6 +37,8 @@ async def _run_key(app: NewsApp, spec: KeySpec) -> None:
         await app.run_action(spec.action)
     elif spec.target == "main":
         await app.run_action(spec.action, main)
+    elif spec.target == "story":
+        await app.run_action(spec.action, app.screen)
     else:
         await app.run_action(spec.action, main.focused or main.headlines)
 
@@ -51,15 +53,23 @@ class NewsCommands(Provider):
         return app
 
     def _commands(self) -> list[tuple[str, Callable[[], object], str]]:
+        from newsreader.tui.screens.story import StoryScreen
+
         app = self.news
         out: list[tuple[str, Callable[[], object], str]] = []
         keys = {k[2]: k[0] for k in app.live_keys()}
+        on_story = isinstance(self.screen, StoryScreen)  # its own keys make sense only there
         for spec in KEYS:
             if spec.target == "downloads":
                 continue  # the downloads screen's own keys mean nothing elsewhere
+            if spec.target == "story" and not on_story:
+                continue
             out.append(
                 (spec.description, partial(_run_key, app, spec), escape(f"key: {keys[spec.id]}"))
             )
+        out.append(
+            ("digest", app.main.show_digest, "top stories, opinion and tag highlights of 24 hours")
+        )
         for url, title in app.feed_titles():
             out.append(
                 (

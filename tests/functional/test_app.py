@@ -823,7 +823,8 @@ async def test_feeds_screen_keys_config_feeds_and_hints(home: Path, httpserver: 
 
 
 async def _top_story_session(home: Path, extra: str = "") -> tuple[list[int], list[str]]:
-    """Open the top trending story from the trending pane; (its member ids, notes)."""
+    """Open the top trending story's lead from the list; (its member ids, notes). (Enter on
+    the trending pane shows the story's full coverage: tests/functional/test_story_screen.)"""
     rt = await filled(home, demo_feeds(), extra=extra)
     app = NewsApp(rt, clock=lambda: DEMO_NOW)
     async with app.run_test(size=(160, 48)) as pilot:
@@ -831,7 +832,9 @@ async def _top_story_session(home: Path, extra: str = "") -> tuple[list[int], li
         story = app.main.trending.items[0]
         members = [m.id for m in story.members]
         assert len(members) >= 3
-        await pilot.press("t", "enter")
+        headlines = app.main.headlines
+        headlines.move_to(headlines.ids.index(story.lead_id))
+        await pilot.press("enter")
         await settle(pilot)
         article = "\n".join(visible_text(app.main.article_view))
         others = {m.feed_title for m in story.members if m.id != story.lead_id}

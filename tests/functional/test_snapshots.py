@@ -66,6 +66,10 @@ SCREENS = {
     "help": ((90, 30), ("question_mark",)),
     "add_feed": ((90, 30), ("f", "a", "h", "t", "t", "p")),
     "search": ((90, 30), ("slash", "b", "u", "s")),
+    "story_wide": ((160, 48), ("t", "enter", "j", "enter")),
+    "story_narrow": ((90, 30), ("t", "enter", "j", "j")),
+    "story_small": ((60, 20), ("t", "enter")),
+    "digest": ((90, 30), ("ctrl+p", *"digest", "enter")),
 }
 
 
@@ -80,6 +84,7 @@ LIGHT = {
     "narrow": ((90, 30), ()),
     "small_story": ((60, 20), ("enter",)),
     "feeds": ((90, 30), ("f", "j", "j")),
+    "story_wide": ((160, 48), ("t", "enter", "j", "enter")),
 }
 
 

@@ -140,6 +140,11 @@ def test_the_running_app_writes_no_feed_escapes_to_the_terminal(
         term.keys(b"\r", b"j", b"\r", b"j", b"\r", b"j", b"\r", b"j", b"\r", b"t", b"\r")
         term.pump(0.5)
         assert term.proc.poll() is None, "the app exited on its own"
+        # enter on a trending story opened its full coverage: escape goes back from it
+        # (on the main screen it only moves the focus to the list)
+        assert b"Full coverage" in term.out  # the hostile titles drawn there too
+        term.keys(b"\x1b")
+        term.pump(0.5)
         term.keys(b"q")
         term.pump(5)
         assert term.proc.wait(timeout=5) == 0

@@ -260,8 +260,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
     def on_pick_list_selected(self, message: PickList.Selected) -> None:
         item = message.item
         if message.pick is self.trending:
-            self.open_article(item.lead_id, story=item)
-        elif message.pick is self.opinion:
+            self.show_coverage(story=item)  # the overlay stays: back comes back to it
+            return
+        if message.pick is self.opinion:
             self.open_article(item.id)
         else:
             return
@@ -317,6 +318,37 @@ class MainScreen(Screen[None], inherit_bindings=False):
             self.reading = True
             self.apply_layout()
             self.article_view.focus()
+
+    # -- full coverage, digest (screens of their own) --------------------------------------------
+
+    def show_coverage(
+        self, *, story: TrendingStory | None = None, article_id: int | None = None
+    ) -> None:
+        """The full coverage screen of a trending story, or of the story an article is in."""
+        from newsreader.tui.screens.story import StoryScreen
+
+        screen = StoryScreen(self.host, story=story, article_id=article_id, undo=self.undo_stack)
+        self.app.push_screen(screen, self._coverage_closed)
+
+    def _coverage_closed(self, changed: bool | None) -> None:
+        if changed:
+            self._after_bulk_change()
+
+    def action_coverage(self) -> None:
+        if self.focused is self.trending and self.trending.current is not None:
+            self.show_coverage(story=self.trending.current)
+            return
+        row = self._target()
+        if row is None:
+            self.notify("no story here", timeout=2)
+            return
+        self.show_coverage(article_id=row.id)
+
+    def show_digest(self) -> None:
+        """The digest of the last 24 hours (the palette's "digest")."""
+        from newsreader.tui.screens.digest import DigestScreen
+
+        self.app.push_screen(DigestScreen(self.host))
 
     def leave_article(self) -> bool:
         """Single-pane layout: back from the story to the list (False: nothing to leave)."""
