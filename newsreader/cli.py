@@ -110,6 +110,7 @@ def _parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("show", help="print an article as text")
     s.add_argument("id", type=int, metavar="ID")
+    s.add_argument("--json", action="store_true", help="print JSON (with enclosures and text)")
 
     t = sub.add_parser("trending", help="stories most covered across feeds right now")
     t.add_argument("--json", action="store_true", help="print JSON")
@@ -499,8 +500,33 @@ def cmd_show(args: argparse.Namespace) -> int:
         article = store.article(args.id)
     if article is None:
         raise Failed(f"no article with id {args.id}")
+    if args.json:
+        print(json.dumps(show_json(article), ensure_ascii=False, indent=2))
+        return 0
     print(format_article(article))
     return 0
+
+
+def show_json(article: Any) -> dict[str, Any]:
+    """`show --json`: list's fields plus tags, enclosures (http(s) links only) and the text."""
+    from newsreader.htmltext import render_html
+    from newsreader.store import iso
+
+    body = article.fulltext_html or article.content_html or article.summary_html or ""
+    enclosures = []
+    for e in article.enclosures or []:
+        url = safe_url(e.get("url"))
+        if url:
+            enclosures.append(
+                {k: (clean_line(v) if isinstance(v, str) else v) for k, v in e.items()}
+                | {"url": url}
+            )
+    return article_json(article) | {
+        "updated": iso(article.updated),
+        "tags": [clean_line(c) for c in article.categories or []],
+        "enclosures": enclosures,
+        "text": render_html(body, base_url=article.link).plain(),
+    }
 
 
 def format_article(article: Any) -> str:

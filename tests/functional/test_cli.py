@@ -191,3 +191,20 @@ def test_opinion_lists_as_many_as_the_config_says(
     assert run(capsys, "add", str(DEMO_DIR / "the-long-table.json"), "--section", "opinion")[0] == 0
     assert len(json.loads(run(capsys, "opinion", "--json")[1])) == 2
     assert len(json.loads(run(capsys, "opinion", "--json", "--limit", "5")[1])) == 5
+
+
+def test_show_json_keeps_the_enclosures_fields(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "add", str(FEEDS / "podcast.xml"))[0] == 0
+    code, out, _ = run(capsys, "list", "--json")
+    first = json.loads(out)[0]
+    code, out, err = run(capsys, "show", str(first["id"]), "--json")
+    assert code == 0, err
+    shown = json.loads(out)
+    assert shown["id"] == first["id"] and shown["title"] == first["title"]
+    assert shown["enclosures"], shown
+    enclosure = shown["enclosures"][0]
+    assert enclosure["url"].startswith(("http://", "https://"))
+    assert enclosure["type"].startswith("audio/") and enclosure["duration"]
+    assert isinstance(shown["text"], str) and isinstance(shown["tags"], list)
