@@ -179,8 +179,8 @@ class _Body:
         return b"".join(self.parts)
 
 
-def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header: delta-seconds or an HTTP date."""
+def retry_after(value: str | None, cap: float = _MAX_RETRY_AFTER) -> float | None:
+    """Seconds from a Retry-After header: delta-seconds or an HTTP date, at most `cap`."""
     if not value:
         return None
     value = value.strip()
@@ -196,7 +196,7 @@ def _retry_after(value: str | None) -> float | None:
         seconds = (when - datetime.now(UTC)).total_seconds()
     if seconds != seconds:  # NaN
         return None
-    return min(max(seconds, 0.0), _MAX_RETRY_AFTER)
+    return min(max(seconds, 0.0), cap)
 
 
 def _exc_chain(exc: BaseException) -> list[BaseException]:
@@ -605,7 +605,7 @@ class Fetcher:
                 if status == 410:
                     result.gone = True
                 if status in (429, 503):
-                    result.retry_after = _retry_after(hdrs.get("retry-after"))
+                    result.retry_after = retry_after(hdrs.get("retry-after"))
                     if result.retry_after is not None:
                         error += f" (retry after {result.retry_after:.0f} s)"
                 result.error = error

@@ -27,7 +27,7 @@ import httpx
 
 from newsreader import USER_AGENT
 from newsreader.config import MediaSettings
-from newsreader.fetch import _retry_after, describe_error
+from newsreader.fetch import describe_error, retry_after
 from newsreader.media.enclosures import enclosure_list, format_size
 from newsreader.media.names import download_name, inside, part_path, unique_path
 from newsreader.media.queue import (
@@ -421,7 +421,7 @@ class DownloadManager:
         Truncates the .part when the server sends the whole file."""
         status = resp.status_code
         if status in (429, 503):
-            wait = _retry_after(resp.headers.get("retry-after"))
+            wait = retry_after(resp.headers.get("retry-after"))
             raise _Retry(
                 f"HTTP {status} {clean_line(resp.reason_phrase, 80)}".rstrip(),
                 delay=DEFAULT_RETRY_AFTER if wait is None else wait,

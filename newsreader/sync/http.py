@@ -7,17 +7,15 @@ the server's host and path at most) can carry one.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from newsreader import USER_AGENT
-from newsreader.fetch import describe_error
+from newsreader.fetch import describe_error, retry_after
 from newsreader.model import NewsreaderError
 
 RETRY_WAIT_LIMIT = 30.0  # wait this long for a busy server within one sync; longer: next sync
@@ -34,26 +32,6 @@ class SyncError(NewsreaderError):
         super().__init__(message)
         self.kind = kind
         self.retry_after = retry_after
-
-
-def retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (delta-seconds or an HTTP date)."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        seconds = float(value)
-    except ValueError:
-        try:
-            when = email.utils.parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-        if when.tzinfo is None:
-            when = when.replace(tzinfo=UTC)
-        seconds = (when - datetime.now(UTC)).total_seconds()
-    if seconds != seconds:  # NaN
-        return None
-    return min(max(seconds, 0.0), 24 * 3600.0)
 
 
 MAX_BODY = 64 * 1024 * 1024  # a 250-item batch of long articles is a few MB
@@ -129,7 +107,7 @@ class Http:
                 except httpx.RequestError as exc:  # e.g. a body that is not the gzip it says
                     raise SyncError(f"{self.host}: a bad answer ({describe_error(exc)})") from None
             if response.status_code in (429, 503):
-                wait = retry_after(response.headers.get("Retry-After"))
+                wait = retry_after(response.headers.get("Retry-After"), cap=24 * 3600.0)
                 if attempt < RETRIES and wait is not None and wait <= RETRY_WAIT_LIMIT:
                     attempt += 1
                     await asyncio.sleep(wait)
