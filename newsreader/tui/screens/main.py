@@ -33,6 +33,7 @@ from newsreader.tui.host import (
     ViewLoaded,
 )
 from newsreader.tui.screens.feeds import FeedsScreen, item_view
+from newsreader.tui.screens.links import copy_link, open_link
 from newsreader.tui.widgets.article import ArticleView, picture_slots
 from newsreader.tui.widgets.feeds import FeedItem
 from newsreader.tui.widgets.headlines import HeadlineList
@@ -632,20 +633,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
         return safe_url(row.link) if row is not None else None
 
     def action_open_link(self) -> None:
-        url = self._link()
-        if url is None:
-            self.notify("this story has no web link", timeout=2)
-            return
-        self.notify(f"opening {url}", timeout=2, markup=False)
-        self.host.open_url(url)
+        open_link(self, self.host, self._link(), "story")
 
     def action_copy_link(self) -> None:
-        url = self._link()
-        if url is None:
-            self.notify("this story has no web link", timeout=2)
-            return
-        self.app.copy_to_clipboard(url)
-        self.notify(f"copied {url}", timeout=2, markup=False)
+        copy_link(self, self._link(), "story")
 
     def action_full_text(self) -> None:
         article = self.article_view.article

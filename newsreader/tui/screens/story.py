@@ -23,6 +23,7 @@ from newsreader.model import ArticleRow, TrendingStory
 from newsreader.sanitize import clean_line, safe_url
 from newsreader.tui.bindings import bindings_for
 from newsreader.tui.host import Host, StoryLoaded
+from newsreader.tui.screens.links import copy_link, open_link
 from newsreader.tui.widgets.article import ArticleView
 from newsreader.tui.widgets.coverage import CoverageList
 from newsreader.tui.widgets.headlines import age
@@ -377,17 +378,7 @@ class StoryScreen(Screen[bool], inherit_bindings=False):
         return safe_url(row.link) if row is not None else None
 
     def action_open_link(self) -> None:
-        url = self._link()
-        if url is None:
-            self.notify("this article has no web link", timeout=2)
-            return
-        self.notify(f"opening {url}", timeout=2, markup=False)
-        self.host.open_url(url)
+        open_link(self, self.host, self._link(), "article")
 
     def action_copy_link(self) -> None:
-        url = self._link()
-        if url is None:
-            self.notify("this article has no web link", timeout=2)
-            return
-        self.app.copy_to_clipboard(url)
-        self.notify(f"copied {url}", timeout=2, markup=False)
+        copy_link(self, self._link(), "article")
