@@ -7,7 +7,6 @@ Exit status: 0 success, 1 the command failed (one line on stderr), 2 bad usage.
 from __future__ import annotations
 
 import argparse
-import json
 import sqlite3
 import sys
 import time
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsreader import __version__
 from newsreader.model import NewsreaderError
-from newsreader.sanitize import clean_line, safe_url
+from newsreader.sanitize import clean_line, json_text, safe_url
 
 if TYPE_CHECKING:
     from newsreader.model import ArticleRow
@@ -143,6 +142,7 @@ def _parser() -> argparse.ArgumentParser:
     g = m.add_mutually_exclusive_group(required=True)
     for flag in ("read", "unread", "star", "unstar"):
         g.add_argument(f"--{flag}", dest="state", action="store_const", const=flag)
+    m.add_argument("--json", action="store_true", help="print the marked articles as JSON")
     return p
 
 
@@ -253,9 +253,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
     from newsreader.subscriptions import unsubscribe
 
     rt = _runtime(args)
-    url = rt.find_feed_url(args.url)
-    if url is None:
-        raise Failed(f"not subscribed to {args.url}")
+    with Store.open(rt.data_dir) as store:
+        url = _feed_url(rt, store, args.url)
     if rt.settings.sync is not None:
         import asyncio
 
@@ -403,16 +402,30 @@ def cmd_sync(args: argparse.Namespace) -> int:
     return 0
 
 
+def _feed_url(rt: Runtime, store: Store, text: str) -> str:
+    """A subscription by URL, local path, or the title `feeds` shows (case-insensitive); a
+    title two feeds share is an error listing their URLs."""
+    url = rt.find_feed_url(text)
+    if url is not None and rt.feed_config(url) is not None:
+        return url
+    wanted = text.strip().casefold()
+    rows = store.feeds([f.url for f in rt.feeds], counts=False)
+    found = [r.url for r in rows if clean_line(r.display_title).casefold() == wanted]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        urls = ", ".join(clean_line(u, 4000) for u in found)
+        raise Failed(f"{len(found)} feeds are titled {clean_line(text)!r}: {urls}; give the URL")
+    raise Failed(f"not subscribed to {clean_line(text, 4000)}")
+
+
 def _view_from(args: argparse.Namespace, rt: Runtime, store: Store):  # -> View
     from newsreader.model import View
     from newsreader.query import QueryError, check_query, is_plain
 
     feed_id = None
     if args.feed:
-        url = rt.find_feed_url(args.feed) or args.feed
-        feed_id = store.feed_id(url)
-        if feed_id is None:
-            raise Failed(f"no such feed: {args.feed}")
+        feed_id = store.feed_id(_feed_url(rt, store, args.feed))
     matches: list[str] = []
     search = args.search
     if search and not is_plain(search):
@@ -501,7 +514,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if article is None:
         raise Failed(f"no article with id {args.id}")
     if args.json:
-        print(json.dumps(show_json(article), ensure_ascii=False, indent=2))
+        _print_json(show_json(article))
         return 0
     print(format_article(article))
     return 0
@@ -565,6 +578,9 @@ def cmd_mark(args: argparse.Namespace) -> int:
             store.set_read(args.ids, args.state == "read")
         else:
             store.set_starred(args.ids, args.state == "star")
+        if args.json:
+            rows = store.rows(args.ids)
+            _print_json([article_json(rows[i]) for i in dict.fromkeys(args.ids) if i in rows])
     return 0
 
 
@@ -753,8 +769,7 @@ def _print_rows(rows: list[ArticleRow], as_json: bool) -> None:
 
 
 def _print_json(data: Any) -> None:
-    # ensure_ascii keeps any stray control character escaped as \uXXXX, never raw.
-    sys.stdout.write(json.dumps(data, ensure_ascii=True, indent=1) + "\n")
+    sys.stdout.write(json_text(data) + "\n")
 
 
 COMMANDS = {

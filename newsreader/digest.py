@@ -10,7 +10,6 @@ links are ever written as links.
 from __future__ import annotations
 
 import html
-import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,7 +19,7 @@ from urllib.parse import quote
 from newsreader.config import Settings
 from newsreader.model import ArticleRow, TrendingStory, View
 from newsreader.ranking.stories import age_text, trending_stories
-from newsreader.sanitize import clean_line, safe_url
+from newsreader.sanitize import clean_line, json_text, safe_url
 from newsreader.store import Store, iso
 
 FORMATS = ("text", "markdown", "html", "json")
@@ -345,8 +344,7 @@ def render_json(d: Digest) -> str:
         "opinion": [_article(r) for r in d.opinion],
         "tags": [{"tag": clean_line(t), "articles": [_article(r) for r in rs]} for t, rs in d.tags],
     }
-    # ensure_ascii keeps any stray control character escaped as \uXXXX, never raw.
-    return json.dumps(data, ensure_ascii=True, indent=1) + "\n"
+    return json_text(data) + "\n"
 
 
 RENDERERS = {

@@ -6,7 +6,9 @@ through here before it is stored and again before it is displayed.
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 # Whole escape sequences first, so their payloads (an OSC 52 clipboard write, an OSC 8 URL)
 # go with them instead of being left behind as visible junk. A lone C1 string introducer
@@ -76,3 +78,13 @@ def html_to_search_text(markup: str | None, limit: int = 20_000) -> str:
 
     text = html.unescape(_TAG.sub(" ", markup[: limit * 4]))
     return _SPACES.sub(" ", text).strip()[:limit]
+
+
+# json escapes C0 controls itself; these others could still steer a terminal or reorder text.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(data: Any) -> str:
+    """JSON with non-ASCII text kept as UTF-8, and any control or bidi character escaped."""
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -208,3 +208,66 @@ def test_show_json_keeps_the_enclosures_fields(
     assert enclosure["url"].startswith(("http://", "https://"))
     assert enclosure["type"].startswith("audio/") and enclosure["duration"]
     assert isinstance(shown["text"], str) and isinstance(shown["tags"], list)
+
+
+def _feed_file(path: Path, title: str, items: list[str]) -> Path:
+    body = "".join(
+        f"<item><title>{t}</title><link>https://example.org/{i}</link><guid>{path.stem}-{i}</guid>"
+        f"<pubDate>Mon, 0{i + 1} Nov 2026 08:00:00 GMT</pubDate></item>"
+        for i, t in enumerate(items)
+    )
+    path.write_text(
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}'
+        f"</title><link>https://example.org/</link>{body}</channel></rss>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_list_feed_takes_the_title_feeds_shows_and_refuses_an_ambiguous_one(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    one = _feed_file(tmp_path / "one.xml", "Café Ledger", ["Zürich votes", "Bern waits"])
+    two = _feed_file(tmp_path / "two.xml", "Café Ledger", ["Genf schweigt"])
+    assert run(capsys, "add", str(one))[0] == 0
+    assert run(capsys, "add", str(two))[0] == 0
+    code, out, err = run(capsys, "list", "--feed", "café ledger", "--json")
+    assert code == 1 and out == ""
+    assert err.count("\n") == 1 and "2 feeds are titled 'café ledger'" in err
+    assert one.resolve().as_uri() in err and two.resolve().as_uri() in err
+    assert run(capsys, "remove", str(two))[0] == 0
+    code, out, _ = run(capsys, "list", "--feed", "CAFÉ LEDGER", "--json")
+    assert code == 0 and [r["title"] for r in json.loads(out)] == ["Bern waits", "Zürich votes"]
+    # JSON keeps non-ASCII as UTF-8 rather than \u escapes.
+    assert "Zürich" in out and "Caf\\u00e9" not in out
+    code, _, err = run(capsys, "list", "--feed", "No Such Paper")
+    assert code == 1 and "not subscribed to No Such Paper" in err
+
+
+def test_mark_json_prints_the_marked_articles_in_their_new_state(
+    home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed = _feed_file(tmp_path / "one.xml", "Ledger", ["First", "Second", "Third"])
+    assert run(capsys, "add", str(feed))[0] == 0
+    ids = [r["id"] for r in json.loads(run(capsys, "list", "--json")[1])]
+    code, out, _ = run(capsys, "mark", str(ids[2]), str(ids[0]), "--read", "--json")
+    marked = json.loads(out)
+    assert code == 0
+    assert [(r["id"], r["title"], r["read"]) for r in marked] == [
+        (ids[2], "First", True),
+        (ids[0], "Third", True),
+    ]
+    code, out, _ = run(capsys, "mark", str(ids[1]), "--star", "--json")
+    assert [(r["title"], r["starred"], r["read"]) for r in json.loads(out)] == [
+        ("Second", True, False)
+    ]
+    assert run(capsys, "mark", str(ids[1]), "--unstar")[1] == ""  # quiet without --json
+
+
+def test_json_output_escapes_bidi_and_c1_characters() -> None:
+    from newsreader.sanitize import json_text
+
+    text = json_text({"t": "a\u202eb\x85c é\u4e2d"})
+    assert "\u202e" not in text and "\x85" not in text
+    assert "\\u202e" in text and "\\u0085" in text and "é\u4e2d" in text
+    assert json.loads(text) == {"t": "a\u202eb\x85c é\u4e2d"}
