@@ -525,10 +525,30 @@ def load_settings(path: Path, *, required: bool = False) -> Settings:
             checked = {s: _check(src, f"{key}.{s}", v, schema[s]) for s, v in value.items()}
             if key == "ui" and "player" in checked:
                 _check_player(src, checked["player"])
+            if key == "ui" and "theme" in checked:
+                _check_theme(src, checked["theme"])
             setattr(settings, key, cls(**checked))
         else:
             raise _unknown(src, key, _TOP_KEYS)
     return settings
+
+
+# Textual's built-in themes (the core cannot import Textual to ask it); a test in
+# tests/unit/test_config.py checks each one is still there.
+THEMES = (
+    "ansi-dark", "ansi-light", "atom-one-dark", "atom-one-light", "catppuccin-frappe",
+    "catppuccin-latte", "catppuccin-macchiato", "catppuccin-mocha", "dracula", "flexoki",
+    "gruvbox", "monokai", "nord", "rose-pine", "rose-pine-dawn", "rose-pine-moon",
+    "solarized-dark", "solarized-light", "textual-dark", "textual-light", "tokyo-night",
+)  # fmt: skip
+
+
+def _check_theme(src: _Source, theme: str) -> None:
+    if theme in THEMES:
+        return
+    close = difflib.get_close_matches(theme, THEMES, n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'?" if close else "one of: " + ", ".join(THEMES)
+    raise src.error(f"unknown theme {theme!r} in ui.theme; {hint}", "ui.theme")
 
 
 def _check_player(src: _Source, command: str) -> None:

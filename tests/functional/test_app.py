@@ -490,15 +490,23 @@ async def test_command_palette_jumps_to_a_tag(two_feeds: Runtime) -> None:
         assert "Tag local" in app.main.topbar.render().plain
 
 
-async def test_unknown_theme_falls_back(home: Path, httpserver: HTTPServer) -> None:
-    rt = await filled(
-        home, [(serve(httpserver, "rss20.xml"), {})], extra='[ui]\ntheme = "no-such-[b]theme"\n'
-    )
-    app = NewsApp(rt)
-    async with app.run_test(size=(160, 40)) as pilot:
-        await settle(pilot)
-        assert app.theme == "textual-dark"
-        assert any("unknown theme" in n.message for n in app._notifications)
+def test_an_unknown_theme_stops_the_reader_before_it_starts(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsreader.cli import main
+
+    (home / "config" / "config.toml").write_text('[ui]\ntheme = "no-such-[b]theme"\n')
+    assert main([]) == 1  # the reader: no app is started
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "config.toml:2: unknown theme 'no-such-[b]theme'" in err
+
+
+def test_every_theme_the_config_accepts_is_one_textual_has() -> None:
+    from textual.theme import BUILTIN_THEMES
+
+    from newsreader.config import THEMES
+
+    assert set(THEMES) <= set(BUILTIN_THEMES)
 
 
 async def test_refresh_of_many_feeds_uses_the_parse_pool_from_the_app(
