@@ -540,10 +540,25 @@ class Store:
         return dict(self.db.execute("SELECT feed_id, unread FROM feed_counts WHERE unread > 0"))
 
     def tag_counts(self) -> dict[str, int]:
-        per_feed = self.unread_counts()
+        """tag -> unread stories in its feeds, a story carried by two of them counted once (as
+        total_unread does): each feed's first copies, plus the copies whose first copy is in
+        a feed outside the tag, once per first copy. Copies are few, and the partial index
+        on (feed_id, dupe_of) reaches them without a scan."""
         out: dict[str, int] = {}
-        for tag, feed_id in self.db.execute("SELECT tag, feed_id FROM feed_tags"):
-            out[tag] = out.get(tag, 0) + per_feed.get(feed_id, 0)
+        for tag, n in self.db.execute(
+            "SELECT t.tag, sum(c.first_unread) FROM feed_tags t"
+            " JOIN feed_counts c ON c.feed_id = t.feed_id GROUP BY t.tag"
+        ):
+            out[tag] = n
+        for tag, n in self.db.execute(
+            "SELECT t.tag, count(DISTINCT a.dupe_of) FROM feed_tags t"
+            " JOIN articles a ON a.feed_id = t.feed_id AND a.read = 0 AND a.dupe_of IS NOT NULL"
+            " JOIN articles f ON f.id = a.dupe_of"
+            " WHERE a.hidden = 0 AND NOT EXISTS (SELECT 1 FROM feed_tags o"
+            "  WHERE o.feed_id = f.feed_id AND o.tag = t.tag)"
+            " GROUP BY t.tag"
+        ):
+            out[tag] = out.get(tag, 0) + n
         return out
 
     def total_unread(self) -> int:

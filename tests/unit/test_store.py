@@ -329,6 +329,12 @@ def test_copies_of_one_link_are_one_story_across_feeds(store: Store) -> None:
     assert store.count(View(tag="views")) == 4
     assert store.total_unread() == 4
     assert store.unread_counts() == {a: 3, b: 4}
+    # A tag counts a story once however many of its feeds carry it; "views" (B alone) counts
+    # the copies whose first copy is in A.
+    assert store.tag_counts() == {"world": 4, "views": 4}
+    store.set_read([store.page(View(feed_id=a))[0].id])
+    assert store.tag_counts() == {"world": 3, "views": 3} and store.total_unread() == 3
+    store.set_read([store.page(View(feed_id=a))[0].id], False)
     # Mark-all in the merged view reads the hidden copies too; undo restores both.
     ids = store.mark_view_read(View())
     assert store.total_unread() == 0 and store.unread_counts() == {}
