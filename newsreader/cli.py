@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from newsreader import __version__
-from newsreader.model import NewsreaderError
+from newsreader.model import NewsreaderError, plural
 from newsreader.sanitize import clean_line, json_text, safe_url
 
 if TYPE_CHECKING:
@@ -233,7 +233,10 @@ def cmd_add(args: argparse.Namespace) -> int:
             report = asyncio.run(
                 subscribe_remote(rt, store, sync, args.url, keep_days=rt.settings.store.keep_days)
             )
-        print(f"Subscribed on {report.server} to <{clean_line(args.url)}>: {report.new} articles")
+        print(
+            f"Subscribed on {report.server} to <{clean_line(args.url)}>: "
+            f"{plural(report.new, 'article')}"
+        )
         return 0
     feed = FeedConfig(
         url=args.url,
@@ -244,7 +247,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     )
     added, new = asyncio.run(subscribe(rt, feed))
     title = clean_line(added.title or added.url)
-    print(f"Subscribed to {title} <{added.url}>: {new} articles")
+    print(f"Subscribed to {title} <{added.url}>: {plural(new, 'article')}")
     return 0
 
 
@@ -320,17 +323,27 @@ def cmd_import(args: argparse.Namespace) -> int:
     from newsreader.opml import read_opml
 
     rt = _runtime(args)
-    found = read_opml(Path(args.file))
-    feeds = [FeedConfig(url=f.url, title=f.title, tags=list(f.tags)) for f in found]
+    passed: list[str] = []
+    found = read_opml(Path(args.file), passed)
+    feeds = [
+        FeedConfig(
+            url=f.url, title=f.title, tags=list(f.tags), section=f.section, full_text=f.full_text
+        )
+        for f in found
+    ]
     fresh = rt.add_subscriptions(feeds)
     with rt.open_store():
         pass  # records the new feeds so `feeds` shows them before the first refresh
-    skipped = len(found) - len(fresh)
+    known = len(found) - len(fresh)
     print(
-        f"Imported {len(fresh)} feeds from {args.file}"
-        + (f" ({skipped} already subscribed)" if skipped else "")
+        f"Imported {plural(len(fresh), 'feed')} from {args.file}"
+        + (f" ({known} already subscribed)" if known else "")
         + ("; run `newsreader refresh` to fetch them" if fresh else "")
     )
+    if passed:
+        print(f"Skipped {plural(len(passed), 'outline')}:")
+        for reason in passed:
+            print(f"  {reason}")
     return 0
 
 

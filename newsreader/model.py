@@ -262,3 +262,12 @@ class RankItem:
     published: float  # epoch seconds UTC (the store's sort time)
     section: str  # the feed's section: "news" | "opinion" | "trending"
     rank: int = 0  # position within a section="trending" feed's latest fetch (0 = top)
+
+
+def plural(n: int, word: str) -> str:
+    """ "1 article", "2 articles": English plurals of the nouns our messages count."""
+    if n == 1:
+        return f"1 {word}"
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "i", "o", "u"):
+        return f"{n} {word[:-1]}ies"
+    return f"{n} {word}s"

@@ -18,7 +18,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 from xml.parsers import expat
 
 from newsreader.model import FeedConfig, NewsreaderError
@@ -34,6 +34,15 @@ class OpmlFeed:
     url: str
     title: str | None = None
     tags: list[str] = field(default_factory=list)
+    section: str = "news"
+    full_text: bool = False
+
+
+# Our own settings ride on outlines as extra attributes (OPML 2.0 allows any); other readers
+# ignore them, and importing our export restores them.
+SECTION_ATTR = "newsreaderSection"
+FULL_TEXT_ATTR = "newsreaderFullText"
+_SECTIONS = ("news", "opinion", "trending")
 
 
 class _Refused(Exception):
@@ -73,7 +82,7 @@ def _find_declaration(data: bytes) -> int | None:
     return None
 
 
-def read_opml(path: Path) -> list[OpmlFeed]:
+def read_opml(path: Path, skipped: list[str] | None = None) -> list[OpmlFeed]:
     """Subscriptions in an OPML file. Raises NewsreaderError("FILE:LINE: reason")."""
     path = Path(path)
     try:
@@ -84,11 +93,16 @@ def read_opml(path: Path) -> list[OpmlFeed]:
         raise NewsreaderError(f"{path}: is a directory, not an OPML file") from None
     except OSError as exc:
         raise NewsreaderError(f"{path}: cannot read ({exc.strerror or exc})") from None
-    return parse_opml(data, str(path))
+    return parse_opml(data, str(path), skipped)
 
 
-def parse_opml(data: bytes, name: str = "<opml>") -> list[OpmlFeed]:
-    """Like read_opml, for bytes already in memory; ``name`` is used in error messages."""
+def parse_opml(
+    data: bytes, name: str = "<opml>", skipped: list[str] | None = None
+) -> list[OpmlFeed]:
+    """Like read_opml, for bytes already in memory; ``name`` is used in error messages.
+
+    ``skipped`` gets a line per outline that is not taken, with its line and why."""
+    skipped = [] if skipped is None else skipped
     line = _find_declaration(data)
     if line is not None:
         raise NewsreaderError(
@@ -99,6 +113,8 @@ def parse_opml(data: bytes, name: str = "<opml>") -> list[OpmlFeed]:
     by_url: dict[str, OpmlFeed] = {}
     # One entry per open <outline>: the folder name it gives its children, or None.
     stack: list[str | None] = []
+    # Per open outline without a feed URL: its line, label and whether it holds outlines.
+    folders: list[list[Any]] = []
     depth = 0
     saw_root = False
     parser = expat.ParserCreate()
@@ -127,13 +143,24 @@ def parse_opml(data: bytes, name: str = "<opml>") -> list[OpmlFeed]:
         lower = {k.lower(): v for k, v in attrs.items()}
         label = clean_line(lower.get("title") or lower.get("text") or "", 200) or None
         xml_url = lower.get("xmlurl")
+        if folders:
+            folders[-1][2] = True
         if not xml_url:
             stack.append(label)
+            folders.append([parser.CurrentLineNumber, label, False])
             return
         stack.append(None)
+        folders.append([0, None, True])  # a feed: never reported as an empty folder
         url = _accept_url(xml_url)
         if url is None:
+            what = f" ({label})" if label else ""
+            skipped.append(
+                f"line {parser.CurrentLineNumber}{what}: not an http(s) or file URL: "
+                f"{clean_line(xml_url, 80)!r}"
+            )
             return
+        section = lower.get(SECTION_ATTR.lower(), "news").strip().lower()
+        full_text = lower.get(FULL_TEXT_ATTR.lower(), "").strip().lower() in ("true", "1", "yes")
         # Folder names from the outside in (stack[-1] is this outline's None), capped: a
         # hostile file nesting 20,000 folders must not give one feed 20,000 tags.
         tags = list(itertools.islice(filter(None, stack), MAX_TAGS))
@@ -144,7 +171,9 @@ def parse_opml(data: bytes, name: str = "<opml>") -> list[OpmlFeed]:
             target = existing.tags
         else:
             title = label if label != url else None
-            existing = by_url[url] = OpmlFeed(url, title, [])
+            existing = by_url[url] = OpmlFeed(
+                url, title, [], section if section in _SECTIONS else "news", full_text
+            )
             feeds.append(existing)
             target = existing.tags
         for tag_name in tags:
@@ -158,6 +187,10 @@ def parse_opml(data: bytes, name: str = "<opml>") -> list[OpmlFeed]:
         depth -= 1
         if tag == "outline" and depth >= 1 and stack:
             stack.pop()
+            line, label, has_children = folders.pop()
+            if not has_children:
+                what = f" ({label})" if label else ""
+                skipped.append(f"line {line}{what}: no feed URL (xmlUrl)")
 
     parser.StartElementHandler = start
     parser.EndElementHandler = end
@@ -218,4 +251,8 @@ def _outline(parent: ET.Element, feed: FeedConfig, site_links: Mapping[str, str]
     tags = [t for t in (clean_line(t, 200) for t in feed.tags) if t]
     if len(tags) > 1:
         attrs["category"] = ",".join(tags)
+    if feed.section != "news":
+        attrs[SECTION_ATTR] = feed.section
+    if feed.full_text:
+        attrs[FULL_TEXT_ATTR] = "true"
     ET.SubElement(parent, "outline", attrs)

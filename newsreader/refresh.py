@@ -17,7 +17,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newsreader.model import FeedConfig, FeedError, FeedRow, ParsedFeed
+from newsreader.model import FeedConfig, FeedError, FeedRow, ParsedFeed, plural
 from newsreader.runtime import Runtime
 from newsreader.sanitize import clean_line
 from newsreader.store import FetchOutcome, Store
@@ -73,6 +73,9 @@ class Progress:
 class RefreshReport:
     feeds: list[FeedReport] = field(default_factory=list)
     skipped: int = 0  # not due yet
+    waiting: int = 0  # a Retry-After that has not passed, or gone (410)
+    unreachable: int = 0  # not reached because nothing remote answered (offline)
+    forced: bool = False
     offline: str | None = None  # set when no remote feed could be reached at all
     elapsed: float = 0.0
     pruned: int = 0  # articles older than store.keep_days deleted after this refresh
@@ -98,13 +101,18 @@ class RefreshReport:
                 out.append(f"{f.new:>5}  {title}{upd}")
         n304 = sum(1 for f in self.feeds if f.status == "not_modified")
         summary = (
-            f"{len(self.feeds)} feeds fetched in {self.elapsed:.1f} s: {self.new} new articles, "
-            f"{n304} unchanged, {len(self.errors)} errors"
+            f"{plural(len(self.feeds), 'feed')} fetched in {self.elapsed:.1f} s: "
+            f"{plural(self.new, 'new article')}, {n304} unchanged, "
+            f"{plural(len(self.errors), 'error')}"
         )
+        if self.unreachable:
+            summary += f", {self.unreachable} unreachable"
+        if self.waiting:
+            summary += f", {self.waiting} waiting (Retry-After or gone)"
         if self.skipped:
-            summary += f", {self.skipped} not due (use --force)"
+            summary += f", {self.skipped} not due" + ("" if self.forced else " (use --force)")
         if self.pruned:
-            summary += f"; removed {self.pruned} articles older than store.keep_days"
+            summary += f"; removed {plural(self.pruned, 'article')} older than store.keep_days"
         out.append(summary)
         return out
 
@@ -115,6 +123,8 @@ class RefreshReport:
             "errors": len(self.errors),
             "not_modified": sum(1 for f in self.feeds if f.status == "not_modified"),
             "skipped": self.skipped,
+            "waiting": self.waiting,
+            "unreachable": self.unreachable,
             "offline": self.offline,
             "pruned": self.pruned,
             "elapsed": round(self.elapsed, 3),
@@ -225,11 +235,11 @@ async def _refresh_feeds(
     now = time.time() if now is None else now
     wanted = urls if urls is not None else [f.url for f in rt.feeds]
     rows = store.feeds(wanted, counts=False)
-    report = RefreshReport()
+    report = RefreshReport(forced=force)
     due: list[FeedRow] = []
     for row in rows:
         if row.gone or (row.retry_until and row.retry_until > now):
-            report.skipped += 1
+            report.waiting += 1
         elif force or row.next_fetch is None or row.next_fetch <= now:
             due.append(row)
         else:
@@ -289,7 +299,7 @@ async def _refresh_feeds(
             # coming back online is not punished with backoff, and say it once.
             reason = network_failures[0][1].error or "no network"
             report.offline = f"offline: no feed could be reached ({reason})"
-            report.skipped += len(network_failures)
+            report.unreachable += len(network_failures)
         else:
             for row, result in network_failures:
                 conf = confs.get(row.url)

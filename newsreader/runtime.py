@@ -6,6 +6,7 @@ Shared by the CLI and the app so both resolve files and validate config the same
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -180,11 +181,38 @@ def _config_owned(config_path: Path, feed: FeedConfig, verb: str) -> str:
     return f"{feed.url} is defined in {where}; edit config.toml to {verb} it"
 
 
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_FILE_SUFFIXES = {"xml", "rss", "rdf", "atom", "json", "opml", "txt", "htm", "html", "feed"}
+_HOSTLIKE = re.compile(r"^(?:localhost|[^\s/:]+\.[^\s/:]+)(?::\d+)?(?:[/?#]|$)", re.IGNORECASE)
+
+
 def normalise_url(text: str) -> str:
-    """http(s) and file URLs as given; a local path becomes an absolute file:// URL."""
+    """http(s) and file URLs as given; feed: URLs as https; a name that looks like a host
+    (example.com/feed) as https unless it is a local path; any other local path as an
+    absolute file:// URL. Another scheme (ftp:, gopher:...) is an error."""
+    text = text.strip()
     lowered = text.lower()
     if lowered.startswith(("http://", "https://")):
-        return text.strip()
+        return text
     if lowered.startswith("file://"):
         return "file://" + str(Path(unquote(urlsplit(text).path)).resolve())
-    return "file://" + str(Path(text).expanduser().resolve())
+    if lowered.startswith("feed:"):  # feed://host/path, feed:https://host/path
+        rest = text[5:]
+        return (
+            rest
+            if rest.lower().startswith(("http://", "https://"))
+            else "https:" + (rest if rest.startswith("//") else "//" + rest)
+        )
+    path = Path(text).expanduser()
+    scheme = _SCHEME.match(text)
+    if scheme and text[scheme.end() : scheme.end() + 2] == "//" and not path.exists():
+        raise NewsreaderError(
+            f"unsupported URL scheme {scheme.group(1)!r}: newsreader reads http(s) and file URLs"
+        )
+    host = _HOSTLIKE.match(text)
+    if host and not path.exists():
+        # "news.xml" alone is a missing file, "example.com" or "example.com/feed" a host.
+        bare = host.group().rstrip("/?#") == text
+        if not bare or text.rsplit(".", 1)[-1].lower() not in _FILE_SUFFIXES:
+            return "https://" + text
+    return "file://" + str(path.resolve())

@@ -74,8 +74,10 @@ class NewsApp(AppWorkers):
         *,
         clock: Callable[[], float] | None = None,
         refresh_on_start: bool | None = None,
+        on_signal: Callable[[], None] | None = None,
     ) -> None:
         self.created_at = time.perf_counter()
+        self.on_signal = on_signal  # run on SIGHUP/SIGTERM before the app exits
         super().__init__()
         self.rt = rt
         self.clock: Callable[[], float] = clock or time.time
@@ -129,6 +131,15 @@ class NewsApp(AppWorkers):
     def main_ready(self) -> None:
         """The main screen's widgets exist: theme and keys, the store on screen, refresh."""
         settings = self.rt.settings
+        if self.on_signal is not None:
+            import asyncio
+            import signal
+
+            # Through the loop (its wakeup fd): a plain signal handler waits until the main
+            # thread next runs Python, which an idle loop may never do.
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self._signalled, int(sig))
         self.set_keymap(settings.keys)
         theme = settings.ui.theme
         if theme in self.available_themes:
@@ -160,6 +171,11 @@ class NewsApp(AppWorkers):
     def _timed_refresh(self) -> None:
         if not self.refreshing:
             self.start_refresh()
+
+    def _signalled(self, signum: int) -> None:
+        if self.on_signal is not None:
+            self.on_signal()
+        self.exit(return_code=128 + signum)
 
     def on_unmount(self) -> None:
         if self.refresh_child is not None:
@@ -460,13 +476,30 @@ def run_app(rt: Runtime) -> int:
 
 def run_demo() -> int:
     """`newsreader --demo`: the TUI on the bundled feeds in a throwaway folder."""
+    import shutil
+    import signal
     import tempfile
     from pathlib import Path
 
     from newsreader.demo_run import prepare_demo
 
     with tempfile.TemporaryDirectory(prefix="newsreader-demo-") as tmp:
-        rt = prepare_demo(Path(tmp))
-        app = NewsApp(rt, refresh_on_start=False)
-        app.run()
-        return app.return_code or 0
+
+        def remove() -> None:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+        def end(signum: int, _frame: object) -> None:
+            # A closed terminal (SIGHUP) or a kill (SIGTERM) would skip the cleanup below.
+            # Once the app runs, its loop handles these signals (see main_ready).
+            remove()
+            raise SystemExit(128 + signum)
+
+        previous = {sig: signal.signal(sig, end) for sig in (signal.SIGHUP, signal.SIGTERM)}
+        try:
+            rt = prepare_demo(Path(tmp))
+            app = NewsApp(rt, refresh_on_start=False, on_signal=remove)
+            app.run()
+            return app.return_code or 0
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)

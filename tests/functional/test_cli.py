@@ -271,3 +271,22 @@ def test_json_output_escapes_bidi_and_c1_characters() -> None:
     assert "\u202e" not in text and "\x85" not in text
     assert "\\u202e" in text and "\\u0085" in text and "é\u4e2d" in text
     assert json.loads(text) == {"t": "a\u202eb\x85c é\u4e2d"}
+
+
+def test_import_says_which_outlines_it_skipped_and_why(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "import", str(FIXTURES / "opml" / "nested.opml"))
+    lines = out.splitlines()
+    assert code == 0 and lines[0].startswith("Imported 4 feeds from ")
+    assert lines[1:] == [
+        "Skipped 4 outlines:",
+        "  line 11 (A link, not a feed): no feed URL (xmlUrl)",
+        "  line 12 (Empty folder): no feed URL (xmlUrl)",
+        "  line 15 (Gopher): not an http(s) or file URL: 'gopher://old.example.com/feed'",
+        "  line 16 (Javascript): not an http(s) or file URL: 'javascript:alert(1)'",
+    ]
+    code, _, err = run(capsys, "add", "ftp://example.com/feed")
+    assert code == 1 and err == (
+        "newsreader: unsupported URL scheme 'ftp': newsreader reads http(s) and file URLs\n"
+    )

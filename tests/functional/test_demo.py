@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from newsreader.demo_run import prepare_demo
 from newsreader.tui.app import NewsApp
+from tests.conftest import cli_env
 from tests.functional.pilot import pane_text, run, settle
 
 NOW = datetime(2026, 3, 18, 12, 0, tzinfo=UTC)
@@ -90,3 +101,51 @@ def test_first_run_writes_the_commented_config_and_welcomes(home: Path) -> None:
     assert len(welcome) == 1
     assert str(config) in welcome[0] and "--demo" in welcome[0] and "import" in welcome[0]
     assert not Runtime.load(create_config=True).first_run  # only the first time
+
+
+def _drain(master: int, seconds: float, until: bytes | None = None) -> bytes:
+    """Read the terminal for up to `seconds` (the app blocks if nobody reads its output)."""
+    out = bytearray()
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not (until and until in out):
+        ready, _, _ = select.select([master], [], [], 0.05)
+        if ready:
+            try:
+                out += os.read(master, 65536)
+            except OSError:  # the app closed the terminal
+                break
+    return bytes(out)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP], ids=["SIGTERM", "SIGHUP"])
+def test_the_demo_removes_its_folder_when_killed_or_its_terminal_closes(
+    home: Path, tmp_path: Path, sig: signal.Signals
+) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**cli_env(home), "TMPDIR": str(temp), "TERM": "xterm-256color"}
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsreader", "--demo"],
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(slave)
+    try:
+        assert b"Harbour" in _drain(master, 60, until=b"Harbour")  # the demo is on screen
+        assert [p.name[:16] for p in temp.iterdir()] == ["newsreader-demo-"]
+        proc.send_signal(sig)
+        deadline = time.monotonic() + 30
+        while proc.poll() is None and time.monotonic() < deadline:
+            _drain(master, 0.2)
+        assert proc.poll() == 128 + sig
+        assert list(temp.iterdir()) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+        os.close(master)

@@ -78,6 +78,7 @@ def test_full_text_is_fetched_during_refresh_and_read_offline(
     try:
         code, out, err = run(capsys, "refresh", "--force")
         assert code == 1 and "offline" in err and err.count("\n") == 1
+        assert "1 unreachable" in out and "not due" not in out and "--force" not in out
         code, out, _ = run(capsys, "show", str(rows[0].id))
         assert code == 0 and "Residents of Marrow Bay have voted" in out
         # The reader starts on the store, says offline, and opens the cached full text.

@@ -58,7 +58,15 @@ def test_first_refresh_stores_second_sends_conditional_get(
     assert {r.headers.get("If-None-Match") for r in second} == {'"r1"', '"a1"'}
     assert all(r.headers["User-Agent"].startswith("newsreader/") for r, _ in httpserver.log)
     code, out, _ = run(capsys, "refresh")  # nothing due yet
-    assert "2 not due" in out and len(httpserver.log) == 4
+    assert "2 not due (use --force)" in out and len(httpserver.log) == 4
+    assert out.startswith("0 feeds fetched") and "0 new articles, 0 unchanged, 0 errors" in out
+    httpserver.expect_request("/one").respond_with_handler(_conditional('"o1"', RSS))
+    _subscribe(home, [httpserver.url_for("/one")])
+    code, out, _ = run(capsys, "refresh")
+    summary = out.splitlines()[-1]
+    assert (
+        summary.startswith("1 feed fetched") and "3 new articles, 0 unchanged, 0 errors" in summary
+    )
 
 
 def test_one_bad_feed_never_stops_the_others(

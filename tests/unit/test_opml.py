@@ -44,7 +44,8 @@ def test_netnewswire_export() -> None:
 
 
 def test_nested_folders_categories_and_odd_outlines() -> None:
-    feeds = read_opml(FIXTURES / "nested.opml")
+    skipped: list[str] = []
+    feeds = read_opml(FIXTURES / "nested.opml", skipped)
     assert feeds == [
         OpmlFeed(
             "https://lemonde.example.fr/rss/une.xml",
@@ -55,6 +56,12 @@ def test_nested_folders_categories_and_odd_outlines() -> None:
         OpmlFeed("https://notitle.example.com/rss", None, []),
         OpmlFeed("https://upper.example.com/rss", "Uppercase attrs", []),
     ]  # the link outline, the empty folder, gopher: and javascript: are skipped
+    assert skipped == [
+        "line 11 (A link, not a feed): no feed URL (xmlUrl)",
+        "line 12 (Empty folder): no feed URL (xmlUrl)",
+        "line 15 (Gopher): not an http(s) or file URL: 'gopher://old.example.com/feed'",
+        "line 16 (Javascript): not an http(s) or file URL: 'javascript:alert(1)'",
+    ]
 
 
 @pytest.mark.parametrize(("name", "line"), [("billion_laughs.opml", 2), ("xxe.opml", 2)])
@@ -179,13 +186,22 @@ def test_round_trip(tmp_path: Path) -> None:
         FeedConfig("https://b.example.com/rss?x=1&y=2"),
         FeedConfig("https://c.example.com/atom", title="Gamma ☄", tags=["tech", "news", "space"]),
         FeedConfig("file:///home/me/feed.xml", title="Local <file>", tags=["local"]),
+        FeedConfig("https://d.example.com/op", section="opinion", full_text=True),
+        FeedConfig("https://e.example.com/hot", tags=["x"], section="trending"),
     ]
     path = tmp_path / "out.opml"
     path.write_bytes(write_opml(configs))
     back = {f.url: f for f in read_opml(path)}
     assert set(back) == {c.url for c in configs}
     for c in configs:
-        assert (back[c.url].title, back[c.url].tags) == (c.title, c.tags)
+        got = back[c.url]
+        assert (got.title, got.tags, got.section, got.full_text) == (
+            c.title,
+            c.tags,
+            c.section,
+            c.full_text,
+        )
+    assert b'newsreaderSection="opinion" newsreaderFullText="true"' in path.read_bytes()
 
 
 def test_round_trip_through_other_readers_files(tmp_path: Path) -> None:

@@ -59,3 +59,26 @@ def test_config_feeds_are_refused_with_file_and_line_and_nothing_changes(tmp_pat
         with pytest.raises(NewsreaderError, match="cannot change url"):
             update(rt, store, ATOM.as_uri(), url="https://elsewhere.example/")
     assert not (tmp_path / "feeds.toml").exists()
+
+
+def test_urls_without_a_scheme_are_https_feed_urls_too_and_other_schemes_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newsreader.runtime import normalise_url
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "local.xml").write_text("<rss/>")
+    (tmp_path / "site.example").mkdir()  # a folder that looks like a host is still a folder
+    assert normalise_url("example.com/feed") == "https://example.com/feed"
+    assert normalise_url("example.com") == "https://example.com"
+    assert normalise_url("localhost:8080/rss") == "https://localhost:8080/rss"
+    assert normalise_url("127.0.0.1:9/feed") == "https://127.0.0.1:9/feed"
+    assert normalise_url("feed://example.com/rss") == "https://example.com/rss"
+    assert normalise_url("feed:https://example.com/rss") == "https://example.com/rss"
+    assert normalise_url("  https://example.com/a ") == "https://example.com/a"
+    assert normalise_url("local.xml") == (tmp_path / "local.xml").as_uri()
+    assert normalise_url("missing.xml") == (tmp_path / "missing.xml").as_uri()
+    assert normalise_url("site.example") == (tmp_path / "site.example").as_uri()
+    for bad in ("ftp://example.com/feed", "gopher://example.com/"):
+        with pytest.raises(NewsreaderError, match="^unsupported URL scheme '(ftp|gopher)'"):
+            normalise_url(bad)
