@@ -35,7 +35,7 @@ class DownloadsScreen(ModalScreen[None]):
         height: 1fr;
     }
     DownloadList > .downloads--bar {
-        color: $accent;
+        color: $text-accent;
     }
     DownloadList > .downloads--bar-empty {
         color: $text-muted;

@@ -38,7 +38,7 @@ class HelpScreen(ModalScreen[None]):
         for keys, description, binding_id in self.rows:
             lines.append(
                 Content.assemble(
-                    (keys.ljust(key_w), "bold $accent"),
+                    (keys.ljust(key_w), "bold $text-accent"),
                     description.ljust(desc_w),
                     (binding_id, "dim"),
                 )

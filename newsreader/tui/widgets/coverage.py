@@ -44,13 +44,13 @@ class CoverageList(CursorList):
         color: $text-muted;
     }
     CoverageList > .coverage--dot {
-        color: $accent;
+        color: $text-accent;
     }
     CoverageList > .coverage--star {
-        color: $warning;
+        color: $text-warning;
     }
     CoverageList > .coverage--opinion {
-        color: $accent;
+        color: $text-accent;
         text-style: italic;
     }
     """

@@ -85,6 +85,6 @@ class StatusBar(Static):
 def _hints(hints: list[tuple[str, str]]) -> Content:
     parts: list[Content | tuple[str, str] | str] = [" "]
     for key, description in hints:
-        parts.append((key, "bold $accent"))
+        parts.append((key, "bold $text-accent"))
         parts.append(f" {description}  ")
     return Content.assemble(*parts).rstrip()
