@@ -20,7 +20,7 @@ from newsreader.tui.app import NewsApp
 from newsreader.tui.host import RefreshProgressed
 from newsreader.tui.screens.help import HelpScreen
 from newsreader.tui.widgets.feeds import FeedList
-from tests.functional.pilot import press_until, settle, visible_text
+from tests.functional.pilot import pane_text, press_until, settle, visible_text
 
 FEEDS = Path(__file__).parents[1] / "fixtures" / "feeds"
 APP_FEEDS = Path(__file__).parents[1] / "fixtures" / "app"
@@ -634,9 +634,11 @@ async def test_a_small_terminal_shows_one_pane_at_a_time(two_feeds: Runtime) -> 
         assert main.headlines.region.width == 0 and main.article_view.region.width >= 56
         assert main.focused is main.article_view
         assert "Counting dormice boxes" in "\n".join(visible_text(main.article_view))
+        assert pane_text(main.status).lstrip().startswith("esc back")
         await pilot.press("escape")
         await pilot.pause()
         assert main.headlines.region.width >= 56 and main.article_view.region.width == 0
+        assert "esc back" not in pane_text(main.status)
         assert main.focused is main.headlines and main.headlines.cursor == 1
         await pilot.press("enter", "q")
         await pilot.pause()

@@ -182,7 +182,10 @@ class MainScreen(Screen[None], inherit_bindings=False):
 
     def update_hints(self) -> None:
         if self.is_mounted:
-            self.status.set_hints(self.host.hint_keys())
+            hints = self.host.hint_keys()
+            if self.single and self.reading:  # the story fills the screen: say how to leave it
+                hints = [("esc", "back"), *hints]
+            self.status.set_hints(hints)
 
     # -- views -------------------------------------------------------------------------------
 
