@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from newsreader.keys import KEYS
-from newsreader.model import FeedConfig, NewsreaderError, View, ViewConfig
+from newsreader.model import ArticleRow, FeedConfig, NewsreaderError, View, ViewConfig
 from newsreader.sanitize import clean_line
 from newsreader.store import Store
 from newsreader.tui.bindings import bindings_for
@@ -333,11 +333,28 @@ class NewsApp(AppWorkers):
     # -- workers -----------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, group="ids", exit_on_error=False)
-    def fetch_ids(self, view: View, generation: int) -> None:
+    def fetch_window(
+        self,
+        view: View,
+        generation: int,
+        anchor: tuple[float, int] | None,
+        above: int,
+        below: int,
+    ) -> None:
+        """Count a view and read its rows around the anchor (keys, never the id list)."""
         with Store.open(self.rt.data_dir) as store:
-            ids = store.ids(view)
+            total = store.count(view)
+            place = 0
+            if anchor is None:
+                up: list[ArticleRow] = []
+                rows = store.rows_after(view, None, below)
+            else:
+                place = store.position(view, anchor)
+                up = store.rows_before(view, anchor, above)
+                rows = up + store.rows_after(view, up[-1].cursor if up else None, below)
             unread = store.total_unread()
-        self.main.post_message(ViewLoaded(generation, ids, unread))
+        start = place - len(up) if up else 0  # nothing above: the rows are the view's top
+        self.main.post_message(ViewLoaded(generation, total, start, rows, anchor, place, unread))
 
     @work(thread=True, exclusive=True, group="sidebar", exit_on_error=False)
     def reload_sidebar(self) -> None:
