@@ -12,7 +12,10 @@ build); each run works on a copy. --no-refresh leaves out the refresh part (and 
 - cursor move, article open, view switch: key event (sent as the driver does) until its
   effect is in the app and the frame is composed, median and p95 over --runs. (Pilot.press
   is not used: its idle detection sleeps ~60 ms per key.) A view switch shows the first page
-  at once; the full id list follows from a worker thread (also timed).
+  at once; the view's count and a window of rows follow from a worker thread (also timed:
+  what every reload during a refresh reads, with the cursor at the top and mid-view).
+- far jumps in the list, which holds a window of rows and never the view's id list: End
+  and Home (key to painted frame), and the scrollbar dragged to a fraction of the view.
 - an article with 20 pictures: key to its text on screen, then until the pictures (fetched
   from the loopback server, checked, decoded, shrunk) are drawn, cold and from the cache.
 - input latency while refreshing: the same key round trip while a forced refresh of every
@@ -252,7 +255,16 @@ async def child_interact(runs: int) -> dict:
     from newsreader.tui.app import NewsApp
 
     app = NewsApp(Runtime.load(), refresh_on_start=False)
-    out: dict[str, list[float]] = {"move": [], "open": [], "switch": [], "ids": [], "busy": []}
+    out: dict[str, list[float]] = {
+        "move": [],
+        "open": [],
+        "switch": [],
+        "reload_top": [],
+        "reload_mid": [],
+        "jump": [],
+        "drag": [],
+        "busy": [],
+    }
     async with app.run_test(size=(160, 48)) as pilot:
         await settled(app)
         await pilot.pause()
@@ -284,11 +296,34 @@ async def child_interact(runs: int) -> dict:
             )
             await settled(app)
             await pilot.pause()
+        # far jumps: End / Home, then the scrollbar dragged to a fraction of the view
+        for n in range(min(runs, 40)):
+            last = h.row_count - 1
+            if n % 2 == 0:
+                out["jump"].append(await roundtrip(app, "end", lambda last=last: h.cursor == last))
+            else:
+                out["jump"].append(await roundtrip(app, "home", lambda: h.cursor == 0))
+            await pilot.pause()
+        for n in range(min(runs, 40)):
+            t = time.perf_counter()
+            h.scroll_to(y=h.row_count * ((n * 7919) % 97) / 97, animate=False, immediate=True)
+            app.screen._on_timer_update()
+            out["drag"].append(time.perf_counter() - t)
+            await pilot.pause()
+        await roundtrip(app, "home", lambda: h.cursor == 0)
+        # what a reload (every second of a refresh) reads: count, position, a window
         with Store.open(app.rt.data_dir) as store:
-            for n in range(20):
-                t = time.perf_counter()
-                store.ids(View(unread=n % 2 == 0))
-                out["ids"].append(time.perf_counter() - t)
+            for label, depth in (("reload_top", 10), ("reload_mid", h.row_count // 2)):
+                for n in range(20):
+                    view = View(unread=n % 2 == 0)
+                    key = store.rows_at(view, depth, 1)[0].cursor
+                    t = time.perf_counter()
+                    store.count(view)
+                    store.position(view, key)
+                    up = store.rows_before(view, key, 68)
+                    store.rows_after(view, up[-1].cursor, 108)
+                    store.total_unread()
+                    out[label].append(time.perf_counter() - t)
         # the story with 20 pictures (top of the list): its text, then its pictures
         view = app.main.article_view
         for label in ("pictures", "pictures_cached"):
@@ -441,7 +476,10 @@ def main() -> None:
         print(f"  same again, pictures cached    {stats(res['pictures_cached'])}")
         print(f"  then pictures drawn (cache)    {stats(res['pictures_cached_drawn'])}")
         print(f"view switch (first page)       {stats(res['switch'])}")
-        print(f"  full id list (worker thread) {stats(res['ids'])}")
+        print(f"  count + window, cursor at top {stats(res['reload_top'])}")
+        print(f"  same, cursor mid-view        {stats(res['reload_mid'])}")
+        print(f"End / Home (far jump)          {stats(res['jump'])}")
+        print(f"scrollbar dragged to a fraction {stats(res['drag'])}")
         if not args.no_refresh:
             print(f"key round trip during refresh  {stats(res['busy'])}")
             print(
