@@ -101,6 +101,7 @@ class Host(Protocol):
         below: int,
     ) -> object: ...
     def reload_sidebar(self) -> object: ...
+    def count_views(self, matches: list[str], cap: int, to: MessagePump) -> object: ...
     def start_refresh(self, force: bool = False, urls: list[str] | None = None) -> None: ...
     def refresh_ended(self) -> None: ...
     def fetch_full_text(self, article_id: int, url: str) -> object: ...
@@ -145,6 +146,13 @@ class ViewLoaded(WorkerReport, bubble=False):
     anchor: tuple[float, int] | None
     place: int  # the anchor's view index (where it is, or would be if it left the view)
     unread: int  # unread stories across feeds
+
+
+@dataclass
+class ViewsCounted(WorkerReport, bubble=False):
+    """Unread stories in saved views, by their query (counting stopped at the cap)."""
+
+    counts: dict[str, int]
 
 
 @dataclass
