@@ -112,6 +112,26 @@ async def test_the_cursor_stays_on_its_story_deep_in_the_list_when_stories_arriv
         assert "Fresh 0006" in screen(app)
 
 
+async def test_a_reload_keeps_the_cursor_while_the_wheel_has_scrolled_far_from_it(
+    home: Path,
+) -> None:
+    app = NewsApp(await long_store(home))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        headlines = app.main.headlines
+        await pilot.press("end")
+        await pilot.pause()
+        story = headlines.current_id
+        # the wheel (not the cursor) goes back to the top: the window follows the viewport
+        headlines.scroll_to(y=0, animate=False, immediate=True)
+        await pilot.pause()
+        assert "Story 2999" in screen(app) and headlines.peek(STORIES - 1) is None
+        app.main.reload()
+        await settle(pilot)
+        assert headlines.cursor == STORIES - 1 and headlines.current_id == story
+        assert "Story 2999" in screen(app)  # and the viewport stayed where the wheel left it
+
+
 async def test_next_unread_jumps_past_the_loaded_window(home: Path) -> None:
     rt = await long_store(home)
     with rt.open_store() as store:

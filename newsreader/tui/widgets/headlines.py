@@ -139,7 +139,7 @@ class HeadlineList(CursorList):
     @property
     def cursor_key(self) -> Key | None:
         """The key of the story under the cursor (what a reload keeps the cursor on)."""
-        row = self.peek(self.cursor)
+        row = self.row(self.cursor)
         return row.cursor if row is not None else None
 
     @property
@@ -184,7 +184,9 @@ class HeadlineList(CursorList):
             cursor = found if found is not None else place if place is not None else self.cursor
         self.set_reactive(HeadlineList.cursor, self.validate_cursor(cursor))
         self.virtual_size = Size(self.scrollable_content_region.width, self.total)
-        y = max(0, self.cursor - old_offset) if keep and old is not None else 0
+        y = 0
+        if keep:
+            y = max(0, self.cursor - old_offset) if old is not None else int(self.scroll_y)
         self.scroll_to(y=y, animate=False, immediate=True)
         self.refresh()
         self.highlighted()
@@ -222,10 +224,15 @@ class HeadlineList(CursorList):
         return row
 
     def _around(self, index: int) -> tuple[int, int]:
-        """The rows worth having when index is wanted: it, the viewport and a margin."""
-        top = int(self.scroll_y)
-        lo = max(0, min(index, top) - PREFETCH_ABOVE)
-        hi = min(self.total, max(index + 1, top + self.size.height) + PREFETCH_BELOW)
+        """The rows worth having when index is wanted: it and a margin, and the viewport
+        too when index is near it (the cursor can be far away after a mouse scroll)."""
+        top, height = int(self.scroll_y), self.size.height
+        if top - PREFETCH_BELOW <= index < top + height + PREFETCH_BELOW:
+            lo = max(0, min(index, top) - PREFETCH_ABOVE)
+            hi = min(self.total, max(index + 1, top + height) + PREFETCH_BELOW)
+        else:
+            lo = max(0, index - PREFETCH_ABOVE)
+            hi = min(self.total, index + PREFETCH_BELOW)
         return lo, hi
 
     def _load(self, index: int) -> None:
