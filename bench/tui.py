@@ -308,6 +308,8 @@ async def child_interact(runs: int) -> dict:
             t = time.perf_counter()
             h.scroll_to(y=h.row_count * ((n * 7919) % 97) / 97, animate=False, immediate=True)
             app.screen._on_timer_update()
+            for y in range(h.size.height):  # the rows drawn there (read if not yet)
+                h.render_line(y)
             out["drag"].append(time.perf_counter() - t)
             await pilot.pause()
         await roundtrip(app, "home", lambda: h.cursor == 0)
