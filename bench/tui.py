@@ -15,7 +15,8 @@ build); each run works on a copy. --no-refresh leaves out the refresh part (and 
   at once; the view's count and a window of rows follow from a worker thread (also timed:
   what every reload during a refresh reads, with the cursor at the top and mid-view).
 - far jumps in the list, which holds a window of rows and never the view's id list: End
-  and Home (key to painted frame), and the scrollbar dragged to a fraction of the view.
+  and Home (key to painted frame), and the scrollbar dragged to a fraction of the view
+  (the frame, then until its rows are drawn: far from both ends they come from a worker).
 - an article with 20 pictures: key to its text on screen, then until the pictures (fetched
   from the loopback server, checked, decoded, shrunk) are drawn, cold and from the cache.
 - input latency while refreshing: the same key round trip while a forced refresh of every
@@ -263,6 +264,7 @@ async def child_interact(runs: int) -> dict:
         "reload_mid": [],
         "jump": [],
         "drag": [],
+        "drag_rows": [],
         "busy": [],
     }
     async with app.run_test(size=(160, 48)) as pilot:
@@ -311,6 +313,11 @@ async def child_interact(runs: int) -> dict:
             for y in range(h.size.height):  # the rows drawn there (read if not yet)
                 h.render_line(y)
             out["drag"].append(time.perf_counter() - t)
+            # far from both ends the rows come from a worker: until they are drawn
+            while h.peek(int(h.scroll_y)) is None and time.perf_counter() - t < 10:
+                await asyncio.sleep(0.002)
+            app.screen._on_timer_update()
+            out["drag_rows"].append(time.perf_counter() - t)
             await pilot.pause()
         await roundtrip(app, "home", lambda: h.cursor == 0)
         # what a reload (every second of a refresh) reads: count, position, a window
@@ -482,6 +489,7 @@ def main() -> None:
         print(f"  same, cursor mid-view        {stats(res['reload_mid'])}")
         print(f"End / Home (far jump)          {stats(res['jump'])}")
         print(f"scrollbar dragged to a fraction {stats(res['drag'])}")
+        print(f"  until its rows are drawn     {stats(res['drag_rows'])}")
         if not args.no_refresh:
             print(f"key round trip during refresh  {stats(res['busy'])}")
             print(

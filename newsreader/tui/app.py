@@ -33,6 +33,7 @@ from newsreader.tui.host import (
     Library,
     RefreshFinished,
     RefreshProgressed,
+    RowsRead,
     SidebarLoaded,
     ViewLoaded,
     ViewsCounted,
@@ -357,6 +358,14 @@ class NewsApp(AppWorkers):
             unread = store.total_unread()
         start = place - len(up) if up else 0  # nothing above: the rows are the view's top
         self.main.post_message(ViewLoaded(generation, total, start, rows, anchor, place, unread))
+
+    @work(thread=True, exclusive=True, group="jump", exit_on_error=False)
+    def fetch_rows_at(self, view: View, offset: int, n: int, total: int, ticket: int) -> None:
+        """Rows far into a long view (a dragged scrollbar): the offset's key is found by
+        walking the view's index, too slow for the UI thread at a million stories."""
+        with Store.open(self.rt.data_dir) as store:
+            rows = store.rows_at(view, offset, n, total=total)
+        self.main.post_message(RowsRead(ticket, offset, rows, n))
 
     @work(thread=True, exclusive=True, group="view-counts", exit_on_error=False)
     def count_views(self, matches: list[str], cap: int, to: MessagePump) -> None:

@@ -92,6 +92,7 @@ class Host(Protocol):
     def save_view(self, name: str, match: str) -> bool: ...
 
     def main_ready(self) -> None: ...
+    def fetch_rows_at(self, view: View, offset: int, n: int, total: int, ticket: int) -> object: ...
     def fetch_window(
         self,
         view: View,
@@ -146,6 +147,16 @@ class ViewLoaded(WorkerReport, bubble=False):
     anchor: tuple[float, int] | None
     place: int  # the anchor's view index (where it is, or would be if it left the view)
     unread: int  # unread stories across feeds
+
+
+@dataclass
+class RowsRead(WorkerReport, bubble=False):
+    """The rows at an offset of the view shown, for a far jump of the headline list."""
+
+    ticket: int
+    start: int
+    rows: list[ArticleRow]
+    wanted: int
 
 
 @dataclass

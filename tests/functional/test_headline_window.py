@@ -77,6 +77,33 @@ async def test_end_shows_the_oldest_story_and_a_dragged_scrollbar_the_middle(hom
         assert "Story 2999" in screen(app) and headlines.cursor == 0
 
 
+async def test_a_far_jump_is_read_off_the_ui_thread_and_drawn_when_it_lands(
+    home: Path,
+) -> None:
+    app = NewsApp(await long_store(home))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        headlines = app.main.headlines
+        headlines.sync_jump = 100  # as a million-story view's middle is: a worker reads it
+        headlines.scroll_to(y=1500, animate=False, immediate=True)
+        assert visible_text(headlines)[0].strip() == ""  # asked for, not read here
+        await settle(pilot)
+        assert visible_text(headlines)[0].split()[1:3] == ["Story", f"{STORIES - 1 - 1500:04d}"]
+        # dragged on while one read is under way: the frame after it lands asks again
+        headlines.scroll_to(y=700, animate=False, immediate=True)
+        visible_text(headlines)
+        headlines.scroll_to(y=2200, animate=False, immediate=True)
+        visible_text(headlines)
+        await settle(pilot)
+        visible_text(headlines)
+        await settle(pilot)
+        assert visible_text(headlines)[0].split()[1:3] == ["Story", f"{STORIES - 1 - 2200:04d}"]
+        # the cursor, still on the first story, is where keys act
+        await pilot.press("j")
+        await pilot.pause()
+        assert headlines.cursor == 1 and "Story 2998" in screen(app)
+
+
 async def test_the_cursor_stays_on_its_story_deep_in_the_list_when_stories_arrive_above(
     home: Path,
 ) -> None:

@@ -30,6 +30,7 @@ from newsreader.tui.host import (
     ImagesFetched,
     RefreshFinished,
     RefreshProgressed,
+    RowsRead,
     SidebarLoaded,
     ViewLoaded,
 )
@@ -91,6 +92,10 @@ class ViewRows:
     def position(self, key: Key) -> int:
         library = self.screen.host.library
         return library.position(self.screen.view, key) if library is not None else 0
+
+    def request_at(self, offset: int, n: int, total: int, ticket: int) -> bool:
+        self.screen.host.fetch_rows_at(self.screen.view, offset, n, total, ticket)
+        return True
 
     def next_unread(self, key: Key, step: int) -> ArticleRow | None:
         library = self.screen.host.library
@@ -261,6 +266,9 @@ class MainScreen(Screen[None], inherit_bindings=False):
         # the cursor's story left the view: the cursor stays where it was (unless it moved)
         place = message.place if headlines.cursor_key == message.anchor else None
         headlines.show(message.total, message.start, message.rows, keep=True, place=place)
+
+    def on_rows_read(self, message: RowsRead) -> None:
+        self.headlines.rows_read(message.ticket, message.start, message.rows, message.wanted)
 
     def reload(self) -> None:
         """Re-read the current view and counts (after a refresh or a change elsewhere)."""

@@ -41,6 +41,10 @@ class RowSource(Protocol):
     def at(self, offset: int, n: int, total: int) -> list[ArticleRow]: ...
     def position(self, key: Key) -> int: ...
     def next_unread(self, key: Key, step: int) -> ArticleRow | None: ...
+    def request_at(self, offset: int, n: int, total: int, ticket: int) -> bool:
+        """Read the rows `at` an offset off the UI thread, handed back through
+        `HeadlineList.rows_read` with the ticket; False: it cannot (they are read here)."""
+        ...
 
 
 # Rows read around the viewport on a miss (a page above, two below, like Toolong), the
@@ -49,6 +53,11 @@ PREFETCH_ABOVE = 20
 PREFETCH_BELOW = 60
 EXTEND_WITHIN = 400
 MAX_WINDOW = 1200
+# A jump farther than this from both ends of the view is read off the UI thread: finding
+# the offset walks the index (~0.2 s to the middle of a million stories); the rows show
+# blank until they come.
+SYNC_JUMP = 20_000
+PENDING_TIMEOUT = 3.0  # seconds: a far read that never came back (its worker failed)
 
 
 def age(ts: float | None, now: float) -> str:
@@ -119,6 +128,10 @@ class HeadlineList(CursorList):
         self.start = 0  # the view index of window[0]
         self.window: list[ArticleRow] = []  # consecutive rows of the view
         self._stale: set[int] = set()  # ids whose rows are re-read before use (forget)
+        self._cursor_row: tuple[int, ArticleRow] | None = None  # last known (index, row)
+        self._pending: tuple[int, float] | None = None  # a far read under way: (ticket, when)
+        self._tickets = 0
+        self.sync_jump = SYNC_JUMP
         self.empty_text = "No stories here yet. Press r to refresh, f to add feeds."
         self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1000)
         self.loaded = False  # show has run once
@@ -139,8 +152,16 @@ class HeadlineList(CursorList):
     @property
     def cursor_key(self) -> Key | None:
         """The key of the story under the cursor (what a reload keeps the cursor on)."""
-        row = self.row(self.cursor)
+        row = self._cursor_story()
         return row.cursor if row is not None else None
+
+    def _cursor_story(self) -> ArticleRow | None:
+        """The cursor's row: in the window, or as last seen there (the window may have
+        followed the wheel far away), or read now."""
+        row = self.peek(self.cursor)
+        if row is None and self._cursor_row is not None and self._cursor_row[0] == self.cursor:
+            row = self._cursor_row[1]
+        return row if row is not None else self.row(self.cursor)
 
     @property
     def end(self) -> int:
@@ -172,7 +193,8 @@ class HeadlineList(CursorList):
         on its story (or, gone from the view, at `place`, where it was) and so does its
         place on screen, even when stories were added above it."""
         self.loaded = True
-        old = self.peek(self.cursor)
+        old = self._cursor_story() if keep else None
+        self._pending = None  # a far read under way is for the old window
         old_offset = self.cursor - int(self.scroll_y)
         self.total = max(total, start + len(rows))
         self.start, self.window = start, rows
@@ -202,7 +224,8 @@ class HeadlineList(CursorList):
 
     def update_row(self, article_id: int, **changes: bool) -> None:
         """Change a row's read/starred state (after the store was written)."""
-        for row in self.window:
+        remembered = [self._cursor_row[1]] if self._cursor_row is not None else []
+        for row in [*self.window, *remembered]:
             if row.id == article_id:
                 for key, value in changes.items():
                     setattr(row, key, value)
@@ -259,11 +282,37 @@ class HeadlineList(CursorList):
                 self._shift(self.start)
             self.window = self.window[: max(MAX_WINDOW, hi - self.start)]
         else:
+            if min(lo, self.total - hi) > self.sync_jump:
+                # One read at a time (a dragged scrollbar asks every frame): the frame drawn
+                # when it lands asks again if the viewport has moved on meanwhile.
+                pending = self._pending
+                if pending is not None and time.monotonic() - pending[1] < PENDING_TIMEOUT:
+                    return
+                self._tickets += 1
+                if source.request_at(lo, hi - lo, self.total, self._tickets):
+                    self._pending = (self._tickets, time.monotonic())
+                    return
             rows = source.at(lo, hi - lo, self.total)
-            self.start, self.window = lo, rows
-            if len(rows) < hi - lo:
-                self._set_total(self.end)
+            self._jumped(lo, rows, hi - lo)
         self._stale.difference_update(r.id for r in rows)
+
+    def _jumped(self, lo: int, rows: list[ArticleRow], wanted: int) -> None:
+        self.start, self.window = lo, rows
+        self._stale.clear()
+        if len(rows) < wanted:
+            self._set_total(self.end)
+
+    def rows_read(self, ticket: int, start: int, rows: list[ArticleRow], wanted: int) -> None:
+        """The rows of a far jump, read off the UI thread (dropped if superseded)."""
+        pending = self._pending
+        if pending is None or pending[0] != ticket:
+            return
+        self._pending = None
+        self._jumped(start, rows, wanted)
+        self._strips.clear()
+        self.refresh()
+        if self.peek(self.cursor) is not None:
+            self.highlighted()
 
     def _set_total(self, total: int) -> None:
         """The view turned out to have `total` rows (rows left it since it was counted)."""
@@ -329,7 +378,10 @@ class HeadlineList(CursorList):
     # -- cursor list hooks -------------------------------------------------------------------
 
     def highlighted(self) -> None:
-        self.post_message(self.Highlighted(self.current_id))
+        row = self.row(self.cursor)
+        if row is not None:
+            self._cursor_row = (self.cursor, row)
+        self.post_message(self.Highlighted(row.id if row is not None else None))
 
     def selected(self) -> None:
         if self.current_id is not None:
