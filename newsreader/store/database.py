@@ -356,15 +356,19 @@ class Store:
         offset = max(0, offset)
         if n <= 0 or (total is not None and offset >= total):
             return []
+        if offset == 0:
+            return self.rows_after(view, None, n)
+        from_end = total is not None and offset > total // 2
+        at = total - 1 - offset if from_end and total is not None else offset
         if view.search:
-            # a search's matches come in id order: the offset-th by date needs them all
+            # a search's matches come in id order: the at-th by date reads them all (keeping
+            # at most `at` of them)
             found = queries.search_sql(view, self._match(view.search), ordered=False)
             rows = self.db.execute(*found) if found else []
-            keys = heapq.nlargest(offset + 1, ((ts, aid) for aid, ts in rows))
-            key = keys[offset] if len(keys) > offset else None
+            pick = heapq.nsmallest if from_end else heapq.nlargest
+            keys = pick(at + 1, ((ts, aid) for aid, ts in rows))
+            key = keys[at] if len(keys) > at else None
         else:
-            from_end = total is not None and offset > total // 2
-            at = total - 1 - offset if from_end and total is not None else offset
             r = one(self.db, *queries.key_at_sql(view, at, from_end=from_end))
             key = (r[0], r[1]) if r else None
         if key is None:

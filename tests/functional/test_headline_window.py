@@ -189,3 +189,21 @@ async def test_next_unread_jumps_past_the_loaded_window(home: Path) -> None:
         await pilot.pause()
         assert headlines.cursor == 0
         assert held(app) < 1500
+
+
+async def test_end_of_a_long_search_is_read_by_a_worker_and_shown(home: Path) -> None:
+    app = NewsApp(await long_store(home))
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        app.main.load_view(View(search="story"), 'Search "story"')
+        await settle(pilot)
+        headlines = app.main.headlines
+        assert headlines.row_count == STORIES and "Story 2999" in screen(app)
+        await pilot.press("end")
+        await settle(pilot)
+        assert headlines.cursor == STORIES - 1 and "Story 0000" in screen(app)
+        assert headlines.current_id is not None
+        await pilot.press("enter")
+        await pilot.pause()
+        article = app.main.article_view.article
+        assert article is not None and article.title == "Story 0000"

@@ -383,6 +383,9 @@ def test_search_pages_are_the_newest_matches_even_when_ids_disagree_with_dates(
         assert [r.id for r in store.rows_before(view, cursor, 12)] == reference[at - 12 : at]
         assert store.position(view, cursor) == at
         assert [r.id for r in store.rows_at(view, at, 3)] == reference[at : at + 3]
+        total = len(reference)
+        assert [r.id for r in store.rows_at(view, at, 3, total=total)] == reference[at : at + 3]
+        assert [r.id for r in store.rows_at(view, 2, 3, total=total)] == reference[2:5]
     assert store.page(View(search="Fresh"), limit=3)[0].title == "Fresh 29"
 
 

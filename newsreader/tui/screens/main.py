@@ -93,6 +93,9 @@ class ViewRows:
         library = self.screen.host.library
         return library.position(self.screen.view, key) if library is not None else 0
 
+    def slow_offsets(self) -> bool:
+        return bool(self.screen.view.search)
+
     def request_at(self, offset: int, n: int, total: int, ticket: int) -> bool:
         self.screen.host.fetch_rows_at(self.screen.view, offset, n, total, ticket)
         return True

@@ -41,6 +41,10 @@ class RowSource(Protocol):
     def at(self, offset: int, n: int, total: int) -> list[ArticleRow]: ...
     def position(self, key: Key) -> int: ...
     def next_unread(self, key: Key, step: int) -> ArticleRow | None: ...
+    def slow_offsets(self) -> bool:
+        """Reading `at` an offset reads every row of the view (a search's matches)."""
+        ...
+
     def request_at(self, offset: int, n: int, total: int, ticket: int) -> bool:
         """Read the rows `at` an offset off the UI thread, handed back through
         `HeadlineList.rows_read` with the ticket; False: it cannot (they are read here)."""
@@ -282,7 +286,8 @@ class HeadlineList(CursorList):
                 self._shift(self.start)
             self.window = self.window[: max(MAX_WINDOW, hi - self.start)]
         else:
-            if min(lo, self.total - hi) > self.sync_jump:
+            far = min(lo, self.total - hi) > self.sync_jump
+            if far or (lo > 0 and source.slow_offsets()):
                 # One read at a time (a dragged scrollbar asks every frame): the frame drawn
                 # when it lands asks again if the viewport has moved on meanwhile.
                 pending = self._pending
