@@ -346,16 +346,22 @@ class NewsApp(AppWorkers):
     ) -> None:
         """Count a view and read its rows around the anchor (keys, never the id list)."""
         with Store.open(self.rt.data_dir) as store:
-            total = store.count(view)
-            place = 0
-            if anchor is None:
-                up: list[ArticleRow] = []
-                rows = store.rows_after(view, None, below)
-            else:
-                place = store.position(view, anchor)
-                up = store.rows_before(view, anchor, above)
-                rows = up + store.rows_after(view, up[-1].cursor if up else None, below)
-            unread = store.total_unread()
+            # one read transaction: the count, the position and the rows agree even while
+            # a refresh commits feed after feed
+            store.db.execute("BEGIN")
+            try:
+                total = store.count(view)
+                place = 0
+                if anchor is None:
+                    up: list[ArticleRow] = []
+                    rows = store.rows_after(view, None, below)
+                else:
+                    place = store.position(view, anchor)
+                    up = store.rows_before(view, anchor, above)
+                    rows = up + store.rows_after(view, up[-1].cursor if up else None, below)
+                unread = store.total_unread()
+            finally:
+                store.db.execute("COMMIT")
         start = place - len(up) if up else 0  # nothing above: the rows are the view's top
         self.main.post_message(ViewLoaded(generation, total, start, rows, anchor, place, unread))
 
