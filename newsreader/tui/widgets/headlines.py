@@ -58,9 +58,10 @@ PREFETCH_BELOW = 60
 EXTEND_WITHIN = 400
 MAX_WINDOW = 1200
 # A jump farther than this from both ends of the view is read off the UI thread: finding
-# the offset walks the index (~0.2 s to the middle of a million stories); the rows show
-# blank until they come.
-SYNC_JUMP = 20_000
+# the offset walks the index (~0.4 us a row: 0.2 s to the middle of a million stories);
+# the rows show blank until they come. Nearer, reading here (<= ~20 ms) beats a worker's
+# round trip (~30 ms median at 100k, bench/tui.py).
+SYNC_JUMP = 50_000
 PENDING_TIMEOUT = 3.0  # seconds: a far read that never came back (its worker failed)
 
 
