@@ -2,13 +2,21 @@
 not a test.
 
     .venv/bin/python bench/tui.py [--articles 100000] [--feeds 500] [--runs 100]
+    .venv/bin/python bench/tui.py --articles 1000000 --feeds 2000 --store /tmp/nr1m --no-refresh
+
+--store DIR builds the store there once and reuses it (a million articles take minutes to
+build); each run works on a copy. --no-refresh leaves out the refresh part (and its copy).
 
 - launch: App construction to the headline list's first drawn story (run_test, headless),
   each in a fresh process, with the big store and with an empty one; peak RSS (big store).
 - cursor move, article open, view switch: key event (sent as the driver does) until its
   effect is in the app and the frame is composed, median and p95 over --runs. (Pilot.press
   is not used: its idle detection sleeps ~60 ms per key.) A view switch shows the first page
-  at once; the full id list follows from a worker thread (also timed).
+  at once; the view's count and a window of rows follow from a worker thread (also timed:
+  what every reload during a refresh reads, with the cursor at the top and mid-view).
+- far jumps in the list, which holds a window of rows and never the view's id list: End
+  and Home (key to painted frame), and the scrollbar dragged to a fraction of the view
+  (the frame, then until its rows are drawn: far from both ends they come from a worker).
 - an article with 20 pictures: key to its text on screen, then until the pictures (fetched
   from the loopback server, checked, decoded, shrunk) are drawn, cold and from the cache.
 - input latency while refreshing: the same key round trip while a forced refresh of every
@@ -79,6 +87,31 @@ def build(data: Path, conf: Path, n_articles: int, n_feeds: int, port: int) -> N
                     for i in range(n_articles)
                 ),
             )
+
+
+def cached(store: Path, into: Path, n_articles: int, n_feeds: int, port: int) -> None:
+    """The store (data + config) built once under `store`, copied to `into`, its feeds
+    pointed at this run's server port."""
+    done = store / f"built-{n_articles}-{n_feeds}"
+    if not done.exists():
+        shutil.rmtree(store, ignore_errors=True)
+        (store / "config").mkdir(parents=True)
+        build(store / "data", store / "config/config.toml", n_articles, n_feeds, port)
+        add_picture_article(store / "data", port)
+        (store / "port").write_text(str(port))
+        done.write_text("")
+    shutil.rmtree(into)
+    shutil.copytree(store / "config", into / "config")
+    shutil.copytree(store / "data", into / "data")
+    old = (store / "port").read_text().strip()
+    conf = into / "config/config.toml"
+    conf.write_text(conf.read_text().replace(f":{old}/", f":{port}/"))
+    from newsreader.store import Store
+
+    with Store.open(into / "data") as s, s.write() as db:
+        db.execute("UPDATE feeds SET url = replace(url, ?, ?)", (f":{old}/", f":{port}/"))
+        db.execute("DELETE FROM articles WHERE key = 'pictures'")  # its pictures' port
+    add_picture_article(into / "data", port)
 
 
 PICTURES = 20
@@ -223,7 +256,17 @@ async def child_interact(runs: int) -> dict:
     from newsreader.tui.app import NewsApp
 
     app = NewsApp(Runtime.load(), refresh_on_start=False)
-    out: dict[str, list[float]] = {"move": [], "open": [], "switch": [], "ids": [], "busy": []}
+    out: dict[str, list[float]] = {
+        "move": [],
+        "open": [],
+        "switch": [],
+        "reload_top": [],
+        "reload_mid": [],
+        "jump": [],
+        "drag": [],
+        "drag_rows": [],
+        "busy": [],
+    }
     async with app.run_test(size=(160, 48)) as pilot:
         await settled(app)
         await pilot.pause()
@@ -255,11 +298,41 @@ async def child_interact(runs: int) -> dict:
             )
             await settled(app)
             await pilot.pause()
+        # far jumps: End / Home, then the scrollbar dragged to a fraction of the view
+        for n in range(min(runs, 40)):
+            last = h.row_count - 1
+            if n % 2 == 0:
+                out["jump"].append(await roundtrip(app, "end", lambda last=last: h.cursor == last))
+            else:
+                out["jump"].append(await roundtrip(app, "home", lambda: h.cursor == 0))
+            await pilot.pause()
+        for n in range(min(runs, 40)):
+            t = time.perf_counter()
+            h.scroll_to(y=h.row_count * ((n * 7919) % 97) / 97, animate=False, immediate=True)
+            app.screen._on_timer_update()
+            for y in range(h.size.height):  # the rows drawn there (read if not yet)
+                h.render_line(y)
+            out["drag"].append(time.perf_counter() - t)
+            # far from both ends the rows come from a worker: until they are drawn
+            while h.peek(int(h.scroll_y)) is None and time.perf_counter() - t < 10:
+                await asyncio.sleep(0.002)
+            app.screen._on_timer_update()
+            out["drag_rows"].append(time.perf_counter() - t)
+            await pilot.pause()
+        await roundtrip(app, "home", lambda: h.cursor == 0)
+        # what a reload (every second of a refresh) reads: count, position, a window
         with Store.open(app.rt.data_dir) as store:
-            for n in range(20):
-                t = time.perf_counter()
-                store.ids(View(unread=n % 2 == 0))
-                out["ids"].append(time.perf_counter() - t)
+            for label, depth in (("reload_top", 10), ("reload_mid", h.row_count // 2)):
+                for n in range(20):
+                    view = View(unread=n % 2 == 0)
+                    key = store.rows_at(view, depth, 1)[0].cursor
+                    t = time.perf_counter()
+                    store.count(view)
+                    store.position(view, key)
+                    up = store.rows_before(view, key, 68)
+                    store.rows_after(view, up[-1].cursor, 108)
+                    store.total_unread()
+                    out[label].append(time.perf_counter() - t)
         # the story with 20 pictures (top of the list): its text, then its pictures
         view = app.main.article_view
         for label in ("pictures", "pictures_cached"):
@@ -280,6 +353,8 @@ async def child_interact(runs: int) -> dict:
             await roundtrip(app, "enter", lambda: view.article is not None and not view.pictures)
             await app.workers.wait_for_complete()
             await pilot.pause()
+        if os.environ.get("BENCH_NO_REFRESH"):
+            return {**out, "refresh_s": 0.0, "status": ""}
         # input while a refresh of every feed runs
         await roundtrip(app, "1", lambda: True)
         await settled(app)
@@ -318,6 +393,8 @@ def main() -> None:
     ap.add_argument("--feeds", type=int, default=500)
     ap.add_argument("--runs", type=int, default=100)
     ap.add_argument("--latency", type=float, default=100.0, help="ms per feed response")
+    ap.add_argument("--store", type=Path, help="build the store here once, reuse it after")
+    ap.add_argument("--no-refresh", action="store_true", help="skip the refresh figures")
     ap.add_argument("--child")
     args = ap.parse_args()
     if args.child == "launch":
@@ -346,11 +423,18 @@ def main() -> None:
         )
         (tmpd / "empty/config/config.toml").write_text("[refresh]\non_start = false\n")
         t = time.perf_counter()
-        build(tmpd / "big/data", tmpd / "big/config/config.toml", args.articles, args.feeds, port)
-        add_picture_article(tmpd / "big/data", port)
-        print(
-            f"built {args.articles:,} articles / {args.feeds} feeds in {time.perf_counter() - t:.1f} s"
-        )
+        if args.store is not None:
+            cached(args.store, tmpd / "big", args.articles, args.feeds, port)
+            print(f"copied the store from {args.store} in {time.perf_counter() - t:.1f} s")
+        else:
+            build(
+                tmpd / "big/data", tmpd / "big/config/config.toml", args.articles, args.feeds, port
+            )
+            add_picture_article(tmpd / "big/data", port)
+            print(
+                f"built {args.articles:,} articles / {args.feeds} feeds in "
+                f"{time.perf_counter() - t:.1f} s"
+            )
         run_child("launch", big_env, 1)  # warm the OS cache and the store's opinion meta
         big = [run_child("launch", big_env, 1) for _ in range(5)]
         empty = [run_child("launch", empty_env, 1) for _ in range(5)]
@@ -372,21 +456,28 @@ def main() -> None:
         )
         # The CLI refreshes a copy of the same store (taken before the TUI's refresh adds to
         # it), after the TUI's run, so the two never compete for the cores.
-        shutil.copytree(tmpd / "big", tmpd / "cli")
+        if not args.no_refresh:
+            shutil.copytree(tmpd / "big", tmpd / "cli")
         cli_env = dict(
             big_env,
             NEWSREADER_CONFIG=str(tmpd / "cli/config/config.toml"),
             NEWSREADER_DATA_DIR=str(tmpd / "cli/data"),
         )
-        res = run_child("interact", big_env, args.runs)
-        t = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "newsreader", "refresh", "--force"],
-            env=cli_env,
-            capture_output=True,
-            check=True,
+        res = run_child(
+            "interact",
+            big_env if not args.no_refresh else dict(big_env, BENCH_NO_REFRESH="1"),
+            args.runs,
         )
-        cli_s = time.perf_counter() - t
+        cli_s = 0.0
+        if not args.no_refresh:
+            t = time.perf_counter()
+            subprocess.run(
+                [sys.executable, "-m", "newsreader", "refresh", "--force"],
+                env=cli_env,
+                capture_output=True,
+                check=True,
+            )
+            cli_s = time.perf_counter() - t
         print(f"cursor move                    {stats(res['move'])}")
         print(f"article open (4 KB, marks read) {stats(res['open'])}")
         print(f"article open, {PICTURES} pictures (text) {stats(res['pictures'])}")
@@ -394,15 +485,21 @@ def main() -> None:
         print(f"  same again, pictures cached    {stats(res['pictures_cached'])}")
         print(f"  then pictures drawn (cache)    {stats(res['pictures_cached_drawn'])}")
         print(f"view switch (first page)       {stats(res['switch'])}")
-        print(f"  full id list (worker thread) {stats(res['ids'])}")
-        print(f"key round trip during refresh  {stats(res['busy'])}")
-        print(
-            f"refresh of {args.feeds} feeds x 30 items in the TUI: {res['refresh_s']:.2f} s; status: {res['status']!r}"
-        )
-        print(
-            f"same refresh by the CLI (`newsreader refresh --force`, whole process): {cli_s:.2f} s; "
-            f"TUI/CLI {res['refresh_s'] / cli_s:.2f}x (target <= 1.15x)"
-        )
+        print(f"  count + window, cursor at top {stats(res['reload_top'])}")
+        print(f"  same, cursor mid-view        {stats(res['reload_mid'])}")
+        print(f"End / Home (far jump)          {stats(res['jump'])}")
+        print(f"scrollbar dragged to a fraction {stats(res['drag'])}")
+        print(f"  until its rows are drawn     {stats(res['drag_rows'])}")
+        if not args.no_refresh:
+            print(f"key round trip during refresh  {stats(res['busy'])}")
+            print(
+                f"refresh of {args.feeds} feeds x 30 items in the TUI: {res['refresh_s']:.2f} s; "
+                f"status: {res['status']!r}"
+            )
+            print(
+                f"same refresh by the CLI (`newsreader refresh --force`, whole process): "
+                f"{cli_s:.2f} s; TUI/CLI {res['refresh_s'] / cli_s:.2f}x (target <= 1.15x)"
+            )
     server.shutdown()
 
 

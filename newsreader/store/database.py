@@ -346,6 +346,36 @@ class Store:
         """Up to n rows that come just before `cursor` in the view (newer), newest first."""
         return self.page_before(view, cursor, n)
 
+    def rows_at(
+        self, view: View, offset: int, n: int, *, total: int | None = None
+    ) -> list[ArticleRow]:
+        """Up to n rows from the offset-th row of the view (0 = newest), for a jump far from
+        any loaded window. The key there is found on the view's index (keys only), from
+        whichever end is nearer when the view's `total` is given."""
+        key: Cursor | None
+        offset = max(0, offset)
+        if n <= 0 or (total is not None and offset >= total):
+            return []
+        if offset == 0:
+            return self.rows_after(view, None, n)
+        from_end = total is not None and offset > total // 2
+        at = total - 1 - offset if from_end and total is not None else offset
+        if view.search:
+            # a search's matches come in id order: the at-th by date reads them all (keeping
+            # at most `at` of them)
+            found = queries.search_sql(view, self._match(view.search), ordered=False)
+            rows = self.db.execute(*found) if found else []
+            pick = heapq.nsmallest if from_end else heapq.nlargest
+            keys = pick(at + 1, ((ts, aid) for aid, ts in rows))
+            key = keys[at] if len(keys) > at else None
+        else:
+            r = one(self.db, *queries.key_at_sql(view, at, from_end=from_end))
+            key = (r[0], r[1]) if r else None
+        if key is None:
+            return []
+        # ids are integers: just below (ts, id + 1) is the key's own row and those after it
+        return self.rows_after(view, (key[0], key[1] + 1), n)
+
     def count(self, view: View, *, cap: int | None = None) -> int:
         """Rows in a view; with cap, counting stops there (a search of a common word can
         match most of the store)."""

@@ -123,6 +123,20 @@ def page_before_sql(view: View, before: Cursor, limit: int) -> tuple[str, list[A
     return sql, [*params, limit]
 
 
+def key_at_sql(view: View, offset: int, *, from_end: bool = False) -> tuple[str, list[Any]]:
+    """The (sort_ts, id) key of the offset-th row of a view (0 = newest; from_end: 0 =
+    oldest), walking the view's index and reading keys only: no join, no row built for the
+    rows skipped (a scrollbar dragged to the middle of a long view)."""
+    cond, params, index = where(view)
+    order = "ASC" if from_end else "DESC"
+    sql = (
+        f"SELECT a.sort_ts, a.id FROM articles AS a INDEXED BY {index}"
+        + (f" WHERE {cond}" if cond else "")
+        + f" ORDER BY a.sort_ts {order}, a.id {order} LIMIT 1 OFFSET ?"
+    )
+    return sql, [*params, max(0, offset)]
+
+
 def search_sql(
     view: View,
     match: str,

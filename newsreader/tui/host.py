@@ -33,6 +33,15 @@ class Library(Protocol):
         self, view: View, after: tuple[float, int] | None = None, limit: int = 100
     ) -> list[ArticleRow]: ...
     def rows(self, ids: Sequence[int]) -> dict[int, ArticleRow]: ...
+    # keyset windows of a view (the headline list never holds a view's whole id list)
+    def rows_after(
+        self, view: View, cursor: tuple[float, int] | None, n: int
+    ) -> list[ArticleRow]: ...
+    def rows_before(self, view: View, cursor: tuple[float, int], n: int) -> list[ArticleRow]: ...
+    def rows_at(
+        self, view: View, offset: int, n: int, *, total: int | None = None
+    ) -> list[ArticleRow]: ...
+    def position(self, view: View, cursor: tuple[float, int], *, cap: int | None = None) -> int: ...
     def article(self, article_id: int) -> Article | None: ...
     def total_unread(self) -> int: ...
     def set_read(self, ids: Iterable[int], read: bool = True) -> int: ...
@@ -83,8 +92,17 @@ class Host(Protocol):
     def save_view(self, name: str, match: str) -> bool: ...
 
     def main_ready(self) -> None: ...
-    def fetch_ids(self, view: View, generation: int) -> object: ...
+    def fetch_rows_at(self, view: View, offset: int, n: int, total: int, ticket: int) -> object: ...
+    def fetch_window(
+        self,
+        view: View,
+        generation: int,
+        anchor: tuple[float, int] | None,
+        above: int,
+        below: int,
+    ) -> object: ...
     def reload_sidebar(self) -> object: ...
+    def count_views(self, matches: list[str], cap: int, to: MessagePump) -> object: ...
     def start_refresh(self, force: bool = False, urls: list[str] | None = None) -> None: ...
     def refresh_ended(self) -> None: ...
     def fetch_full_text(self, article_id: int, url: str) -> object: ...
@@ -118,11 +136,34 @@ class WorkerReport(Message, bubble=False):
 
 @dataclass
 class ViewLoaded(WorkerReport, bubble=False):
-    """A view's full id list was read (generation says which load it answers)."""
+    """A view was counted and a window of its rows read around `anchor` (the key of the
+    story under the cursor when asked; None: from the top). `generation` says which load
+    it answers."""
 
     generation: int
-    ids: list[int]
-    unread: int
+    total: int  # rows in the view
+    start: int  # the view index of rows[0]
+    rows: list[ArticleRow]
+    anchor: tuple[float, int] | None
+    place: int  # the anchor's view index (where it is, or would be if it left the view)
+    unread: int  # unread stories across feeds
+
+
+@dataclass
+class RowsRead(WorkerReport, bubble=False):
+    """The rows at an offset of the view shown, for a far jump of the headline list."""
+
+    ticket: int
+    start: int
+    rows: list[ArticleRow]
+    wanted: int
+
+
+@dataclass
+class ViewsCounted(WorkerReport, bubble=False):
+    """Unread stories in saved views, by their query (counting stopped at the cap)."""
+
+    counts: dict[str, int]
 
 
 @dataclass

@@ -60,3 +60,9 @@ async def press_until(
             return
         await pilot.press(key)
     assert done(), f"not reached after {limit} presses of {key!r}"
+
+
+def shown_ids(headlines: Any) -> list[int]:
+    """The ids of every row the headline list shows (read window by window: small views)."""
+    rows = (headlines.row(i) for i in range(headlines.row_count))
+    return [row.id for row in rows if row is not None]

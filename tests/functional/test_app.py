@@ -20,7 +20,7 @@ from newsreader.tui.app import NewsApp
 from newsreader.tui.host import RefreshProgressed
 from newsreader.tui.screens.help import HelpScreen
 from newsreader.tui.widgets.feeds import FeedList
-from tests.functional.pilot import pane_text, press_until, settle, visible_text
+from tests.functional.pilot import pane_text, press_until, settle, shown_ids, visible_text
 
 FEEDS = Path(__file__).parents[1] / "fixtures" / "feeds"
 APP_FEEDS = Path(__file__).parents[1] / "fixtures" / "app"
@@ -89,7 +89,7 @@ async def test_start_shows_the_store_and_navigation_moves_the_cursor(two_feeds: 
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         headlines = app.main.headlines
-        assert len(headlines.ids) == 5
+        assert headlines.row_count == 5
         assert headlines.cursor == 0
         lines = visible_text(headlines)
         assert "Coppicing the hazel, year three" in lines[0]
@@ -112,7 +112,7 @@ async def test_open_marks_read_and_it_persists_across_a_restart(two_feeds: Runti
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         await pilot.press("j", "enter")
-        opened = app.main.headlines.ids[1]
+        opened = shown_ids(app.main.headlines)[1]
         article = app.main.article_view.article
         assert article is not None and article.id == opened
         text = "\n".join(visible_text(app.main.article_view))
@@ -125,7 +125,7 @@ async def test_open_marks_read_and_it_persists_across_a_restart(two_feeds: Runti
     app = NewsApp(Runtime.load())
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
-        index = app.main.headlines.ids.index(opened)
+        index = shown_ids(app.main.headlines).index(opened)
         assert app.main.headlines.row(index).read
         assert "4 unread" in app.main.topbar.render().plain
 
@@ -134,12 +134,12 @@ async def test_star_then_starred_view(two_feeds: Runtime) -> None:
     app = NewsApp(two_feeds)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
-        first = app.main.headlines.ids[0]
+        first = shown_ids(app.main.headlines)[0]
         await pilot.press("s")
         assert visible_text(app.main.headlines)[0][1] == "★"
         await pilot.press("3")
         await settle(pilot)
-        assert app.main.headlines.ids == [first]
+        assert shown_ids(app.main.headlines) == [first]
         assert "Starred" in app.main.topbar.render().plain
         await pilot.press("s")  # unstar from the starred view
         with app.rt.open_store() as store:
@@ -152,14 +152,14 @@ async def test_view_switching(two_feeds: Runtime) -> None:
         await settle(pilot)
         await pilot.press("enter", "2")
         await settle(pilot)
-        assert len(app.main.headlines.ids) == 4
+        assert app.main.headlines.row_count == 4
         await pilot.press("4")
         await settle(pilot)
-        opinion = [app.main.headlines.row(i).title for i in range(len(app.main.headlines.ids))]
+        opinion = [app.main.headlines.row(i).title for i in range(app.main.headlines.row_count)]
         assert opinion == ["Opinion: keep the library open late"]
         await pilot.press("1")
         await settle(pilot)
-        assert len(app.main.headlines.ids) == 5
+        assert app.main.headlines.row_count == 5
         assert "All feeds" in app.main.topbar.render().plain
 
 
@@ -173,12 +173,12 @@ async def test_search_and_escape_returns_to_the_previous_view(two_feeds: Runtime
         await pilot.press(*"dormice", "enter")
         await settle(pilot)
         assert [app.main.headlines.row(0).title] == ["Counting dormice boxes"]
-        assert len(app.main.headlines.ids) == 1
+        assert app.main.headlines.row_count == 1
         assert 'Search "dormice"' in app.main.topbar.render().plain
         await pilot.press("escape")
         await settle(pilot)
         assert app.main.view == View(unread=True)
-        assert len(app.main.headlines.ids) == 5
+        assert app.main.headlines.row_count == 5
 
 
 async def test_mark_all_read_then_undo(two_feeds: Runtime) -> None:
@@ -209,11 +209,11 @@ async def test_refresh_progress_with_a_failing_feed(home: Path, httpserver: HTTP
     app = NewsApp(Runtime.load())
     async with app.run_test(size=(160, 40), message_hook=hook) as pilot:
         await settle(pilot)
-        assert app.main.headlines.ids == []
+        assert shown_ids(app.main.headlines) == []
         await pilot.press("r")
         await settle(pilot)
         assert sorted(progress) == ["1/3", "2/3", "3/3"]
-        assert len(app.main.headlines.ids) == 5
+        assert app.main.headlines.row_count == 5
         status = app.main.status.render().plain
         assert "1 feed error" in status
         assert "updated" in app.main.topbar.render().plain
@@ -237,12 +237,12 @@ async def test_refresh_on_start_shows_the_store_first(home: Path, httpserver: HT
 
     def hook(message) -> None:
         if isinstance(message, RefreshProgressed) and not seen_at_refresh:
-            seen_at_refresh.append(len(app.main.headlines.ids))
+            seen_at_refresh.append(app.main.headlines.row_count)
 
     async with app.run_test(size=(160, 40), message_hook=hook) as pilot:
         await settle(pilot)
         assert seen_at_refresh and seen_at_refresh[0] >= 3
-        assert len(app.main.headlines.ids) == 5
+        assert app.main.headlines.row_count == 5
 
 
 async def test_cursor_stays_on_its_story_when_a_refresh_adds_stories_above(
@@ -263,7 +263,7 @@ async def test_cursor_stays_on_its_story_when_a_refresh_adds_stories_above(
             await refresh(app.rt, store, force=True)
         app.main.reload()
         await settle(pilot)
-        assert len(app.main.headlines.ids) == 5
+        assert app.main.headlines.row_count == 5
         assert app.main.headlines.current_id == story
         assert app.main.headlines.cursor == 3
 
@@ -397,7 +397,7 @@ async def test_feeds_screen_select_rename_and_remove(home: Path, httpserver: HTT
         await press_until(pilot, "j", lambda: "Field & Forest" in current_feed(app))
         await pilot.press("enter")
         await settle(pilot)
-        assert len(app.main.headlines.ids) == 2
+        assert app.main.headlines.row_count == 2
         assert "Field & Forest" in app.main.topbar.render().plain
         # rename it
         await pilot.press("f")
@@ -427,7 +427,7 @@ async def test_feeds_screen_select_rename_and_remove(home: Path, httpserver: HTT
         assert cfg.load_subscriptions(cfg.feeds_path(app.rt.config_path)) == []
         await pilot.press("escape")
         await settle(pilot)
-        assert len(app.main.headlines.ids) == 3
+        assert app.main.headlines.row_count == 3
 
 
 async def test_add_feed_dialog_finds_the_feed_from_a_page(
@@ -455,7 +455,7 @@ async def test_add_feed_dialog_finds_the_feed_from_a_page(
         assert [f.url for f in app.rt.feeds] == [feed_url]
         await pilot.press("escape")
         await settle(pilot)
-        assert len(app.main.headlines.ids) == 3
+        assert app.main.headlines.row_count == 3
 
 
 async def run_palette_command(app: NewsApp, pilot, query: str) -> None:
@@ -477,16 +477,16 @@ async def test_command_palette_jumps_to_a_feed(two_feeds: Runtime) -> None:
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         await run_palette_command(app, pilot, "jump forest")
-        assert len(app.main.headlines.ids) == 2
+        assert app.main.headlines.row_count == 2
 
 
 async def test_command_palette_jumps_to_a_tag(two_feeds: Runtime) -> None:
     app = NewsApp(two_feeds)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
-        assert len(app.main.headlines.ids) == 5
+        assert app.main.headlines.row_count == 5
         await run_palette_command(app, pilot, "jump to tag: local")
-        assert len(app.main.headlines.ids) == 3  # the Valley Courier's three stories
+        assert app.main.headlines.row_count == 3  # the Valley Courier's three stories
         assert "Tag local" in app.main.topbar.render().plain
 
 
@@ -696,7 +696,7 @@ async def test_n_opens_the_highlighted_story_first_when_it_is_unread(two_feeds: 
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
         headlines = app.main.headlines
-        first, second = headlines.ids[:2]
+        first, second = shown_ids(headlines)[:2]
         await pilot.press("n")
         assert app.main.article_view.article.id == first
         await pilot.press("n")
@@ -843,7 +843,7 @@ async def _top_story_session(home: Path, extra: str = "") -> tuple[list[int], li
         members = [m.id for m in story.members]
         assert len(members) >= 3
         headlines = app.main.headlines
-        headlines.move_to(headlines.ids.index(story.lead_id))
+        headlines.move_to(shown_ids(headlines).index(story.lead_id))
         await pilot.press("enter")
         await settle(pilot)
         article = "\n".join(visible_text(app.main.article_view))

@@ -64,7 +64,7 @@ async def test_a_refresh_process_that_dies_is_one_line_and_the_reader_goes_on(
         await pilot.press("r")
         await until_refreshed(pilot)
         await pilot.pause()
-        assert len(app.main.headlines.ids) == 3
+        assert app.main.headlines.row_count == 3
         assert "updated" in app.main.topbar.render().plain
         await pilot.press("j", "enter")
         assert app.main.article_view.article is not None

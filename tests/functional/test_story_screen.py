@@ -16,7 +16,7 @@ from newsreader.tui.screens.digest import DigestScreen
 from newsreader.tui.screens.story import StoryScreen
 from newsreader.tui.widgets.coverage import is_opinion
 from newsreader.tui.widgets.trending import TrendingList
-from tests.functional.pilot import pane_text, settle, visible_text
+from tests.functional.pilot import pane_text, settle, shown_ids, visible_text
 from tests.functional.test_app import DEMO_NOW, demo_feeds, filled
 
 
@@ -111,8 +111,10 @@ async def test_c_on_an_article_shows_the_story_it_belongs_to(home: Path) -> None
         top = app.main.trending.items[0]
         headlines = app.main.headlines
         # not the lead: the screen finds the story from the article
-        member = next(m for m in top.members[::-1] if m.id != top.lead_id and m.id in headlines.ids)
-        headlines.move_to(headlines.ids.index(member.id))
+        member = next(
+            m for m in top.members[::-1] if m.id != top.lead_id and m.id in shown_ids(headlines)
+        )
+        headlines.move_to(shown_ids(headlines).index(member.id))
         await pilot.press("c")
         await settle(pilot)
         screen = app.screen
@@ -135,8 +137,8 @@ async def test_an_article_no_other_feed_carries_is_a_story_of_one(home: Path) ->
         await settle(pilot)
         in_stories = {m.id for s in app.main.trending.items for m in s.members}
         headlines = app.main.headlines
-        alone = next(i for i in headlines.ids if i not in in_stories)
-        headlines.move_to(headlines.ids.index(alone))
+        alone = next(i for i in shown_ids(headlines) if i not in in_stories)
+        headlines.move_to(shown_ids(headlines).index(alone))
         await pilot.press("c")
         await settle(pilot)
         screen = app.screen

@@ -388,6 +388,10 @@ def test_search_pages_are_the_newest_matches_even_when_ids_disagree_with_dates(
         cursor = store.rows([reference[at]])[reference[at]].cursor
         assert [r.id for r in store.rows_before(view, cursor, 12)] == reference[at - 12 : at]
         assert store.position(view, cursor) == at
+        assert [r.id for r in store.rows_at(view, at, 3)] == reference[at : at + 3]
+        total = len(reference)
+        assert [r.id for r in store.rows_at(view, at, 3, total=total)] == reference[at : at + 3]
+        assert [r.id for r in store.rows_at(view, 2, 3, total=total)] == reference[2:5]
     assert store.page(View(search="Fresh"), limit=3)[0].title == "Fresh 29"
 
 
@@ -420,6 +424,12 @@ def test_windows_and_counts_without_search_match_the_full_list(store: Store) -> 
             assert [r.id for r in store.rows_after(view, cursor, 4)] == reference[13:17]
             assert [r.id for r in store.rows_before(view, cursor, 4)] == reference[8:12]
             assert store.position(view, cursor) == 12
+        # A jump to an offset, from the top or (given the total) from the bottom.
+        total = len(reference)
+        for at in {0, total // 3, max(0, total - 4), total - 1}:
+            assert [r.id for r in store.rows_at(view, at, 5)] == reference[at : at + 5]
+            assert [r.id for r in store.rows_at(view, at, 5, total=total)] == reference[at : at + 5]
+        assert store.rows_at(view, total, 5, total=total) == []
     assert store.count(View()) == 30 and store.total_unread() == 30 - 7
 
 

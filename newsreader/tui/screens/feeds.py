@@ -21,7 +21,7 @@ from textual.widgets import Label
 from newsreader.keys import KEYS
 from newsreader.model import FeedConfig, NewsreaderError, View
 from newsreader.sanitize import clean_line
-from newsreader.tui.host import Host
+from newsreader.tui.host import Host, ViewsCounted
 from newsreader.tui.widgets.feeds import FeedItem, FeedKey, FeedList, feed_items
 
 HINT = (
@@ -78,6 +78,7 @@ class FeedsScreen(ModalScreen[FeedItem | None]):
         super().__init__(classes="dialog")
         self.host = host
         self.feed_id = feed_id
+        self.view_counts: dict[str, int] = {}  # saved views' unread, by query (from a worker)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-box feeds-box"):
@@ -103,11 +104,11 @@ class FeedsScreen(ModalScreen[FeedItem | None]):
         if library is None:
             return
         urls = [f.url for f in self.host.subscriptions]
-        # A view's count reads its matches (no per-feed counter can know them): capped.
-        views = [
-            (v.name, v.match, library.count(View(match=v.match, unread=True), cap=VIEW_COUNT_CAP))
-            for v in self.host.views
-        ]
+        # A view's count reads its matches (no per-feed counter can know them): capped, and
+        # from a worker; the last known counts show meanwhile.
+        views = [(v.name, v.match, self.view_counts.get(v.match, 0)) for v in self.host.views]
+        if views:
+            self.host.count_views([v.match for v in self.host.views], VIEW_COUNT_CAP, self)
         items = feed_items(library.feeds(urls), library.tag_counts(), library.total_unread(), views)
         feed_list = self.feed_list
         feed_list.set_items(items)
@@ -116,6 +117,14 @@ class FeedsScreen(ModalScreen[FeedItem | None]):
             if index is not None:
                 feed_list.move_to(index)
         self._hint()
+
+    def on_views_counted(self, message: ViewsCounted) -> None:
+        self.view_counts.update(message.counts)
+        feed_list = self.feed_list
+        for item in feed_list.items:
+            if item.kind == "view" and item.match in message.counts:
+                item.unread = message.counts[item.match]
+        feed_list.refresh()
 
     def _hint(self) -> None:
         item = self.feed_list.current

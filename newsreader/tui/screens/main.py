@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -29,6 +30,7 @@ from newsreader.tui.host import (
     ImagesFetched,
     RefreshFinished,
     RefreshProgressed,
+    RowsRead,
     SidebarLoaded,
     ViewLoaded,
 )
@@ -36,7 +38,7 @@ from newsreader.tui.screens.feeds import FeedsScreen, item_view
 from newsreader.tui.screens.links import copy_link, open_link
 from newsreader.tui.widgets.article import ArticleView, picture_slots
 from newsreader.tui.widgets.feeds import FeedItem
-from newsreader.tui.widgets.headlines import HeadlineList
+from newsreader.tui.widgets.headlines import HeadlineList, Key
 from newsreader.tui.widgets.opinion import OpinionList
 from newsreader.tui.widgets.picklist import PickList
 from newsreader.tui.widgets.pictures import MAX_PICTURES
@@ -46,8 +48,11 @@ from newsreader.tui.widgets.trending import TrendingList
 # How often the list is re-read while a refresh is landing feeds (0.5 s gave a 30-58 ms p95
 # key latency during a 500-feed refresh on a 100k store, 1 s gives 14-20 ms: bench/tui.py).
 RELOAD_THROTTLE = 1.0
-# Rows read synchronously when a view opens (the rest of the ids follow from a worker).
+# Rows read synchronously when a view opens (its count and a window follow from a worker),
+# and the rows a reload reads above and below the cursor's story besides a screenful.
 FIRST_PAGE = 120
+RELOAD_ABOVE = 20
+RELOAD_BELOW = 60
 NARROW_BELOW = 100  # the sidebar folds away (t shows it over the list)
 SINGLE_BELOW = 70  # one pane at a time: the list, or the story full width
 
@@ -57,6 +62,54 @@ VIEWS: dict[str, tuple[View, str]] = {
     "starred": (View(starred=True), "Starred"),
     "opinion": (View(opinion=True), "Opinion"),
 }
+
+
+class ViewRows:
+    """The headline list's RowSource: the rows of the view the screen shows, read from
+    the UI thread's store (small keyset windows)."""
+
+    def __init__(self, screen: MainScreen) -> None:
+        self.screen = screen
+
+    def rows(self, ids: Sequence[int]) -> dict[int, ArticleRow]:
+        library = self.screen.host.library
+        return library.rows(ids) if library is not None else {}
+
+    def after(self, key: Key | None, n: int) -> list[ArticleRow]:
+        library = self.screen.host.library
+        return library.rows_after(self.screen.view, key, n) if library is not None else []
+
+    def before(self, key: Key, n: int) -> list[ArticleRow]:
+        library = self.screen.host.library
+        return library.rows_before(self.screen.view, key, n) if library is not None else []
+
+    def at(self, offset: int, n: int, total: int) -> list[ArticleRow]:
+        library = self.screen.host.library
+        if library is None:
+            return []
+        return library.rows_at(self.screen.view, offset, n, total=total)
+
+    def position(self, key: Key) -> int:
+        library = self.screen.host.library
+        return library.position(self.screen.view, key) if library is not None else 0
+
+    def slow_offsets(self) -> bool:
+        return bool(self.screen.view.search)
+
+    def request_at(self, offset: int, n: int, total: int, ticket: int) -> bool:
+        self.screen.host.fetch_rows_at(self.screen.view, offset, n, total, ticket)
+        return True
+
+    def next_unread(self, key: Key, step: int) -> ArticleRow | None:
+        library = self.screen.host.library
+        if library is None:
+            return None
+        unread = replace(self.screen.view, unread=True)
+        if step > 0:
+            rows = library.rows_after(unread, key, 1)
+            return rows[0] if rows else None
+        rows = library.rows_before(unread, key, 1)
+        return rows[-1] if rows else None
 
 
 class MainScreen(Screen[None], inherit_bindings=False):
@@ -86,7 +139,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
     def compose(self) -> ComposeResult:
         yield TopBar(id="topbar")
         with Horizontal(id="panes"):
-            headlines = HeadlineList(self.load_rows, clock=self.host.clock, id="headlines")
+            headlines = HeadlineList(ViewRows(self), clock=self.host.clock, id="headlines")
             headlines.border_title = "Latest"
             yield headlines
             article = ArticleView(id="article")
@@ -143,11 +196,6 @@ class MainScreen(Screen[None], inherit_bindings=False):
     def topbar(self) -> TopBar:
         return self.query_one(TopBar)
 
-    def load_rows(self, ids: Sequence[int]) -> dict[int, ArticleRow]:
-        """The headline list's loader: rows by id from the UI thread's store."""
-        library = self.host.library
-        return library.rows(ids) if library is not None else {}
-
     # -- layout ------------------------------------------------------------------------------
 
     @property
@@ -190,7 +238,8 @@ class MainScreen(Screen[None], inherit_bindings=False):
     # -- views -------------------------------------------------------------------------------
 
     def load_view(self, view: View, name: str, *, keep: bool = False) -> None:
-        """Show a view: the first page at once, the full id list from a worker."""
+        """Show a view: the first page at once, its count and a window around the cursor's
+        story from a worker (with keep, the view is read again and the cursor stays)."""
         library = self.host.library
         if library is None:
             return
@@ -199,26 +248,33 @@ class MainScreen(Screen[None], inherit_bindings=False):
         self.view_name = name
         self.generation += 1
         headlines = self.headlines
+        anchor = headlines.cursor_key
         if not keep or changed:
-            first = library.page(view, limit=FIRST_PAGE)
-            for row in first:
-                headlines._rows[row.id] = row
-            headlines.set_ids([r.id for r in first], keep=False)
+            anchor = None
+            # the count follows from the worker: until then the list is this page long
+            headlines.show(0, 0, library.rows_after(view, None, FIRST_PAGE), keep=False)
             headlines.empty_text = (
                 "No stories match." if view.search else "No stories here yet. Press r to refresh."
             )
             if not self.host.subscriptions and view == View():
                 headlines.empty_text = "No feeds yet. Press f then a to add one."
         self.topbar.set(view=name)
-        self.host.fetch_ids(view, self.generation)
+        height = headlines.size.height or 50
+        self.host.fetch_window(
+            view, self.generation, anchor, height + RELOAD_ABOVE, height + RELOAD_BELOW
+        )
 
     def on_view_loaded(self, message: ViewLoaded) -> None:
         self.topbar.set(unread=message.unread)
         if message.generation != self.generation:
             return
         headlines = self.headlines
-        headlines.forget()
-        headlines.set_ids(message.ids, keep=True)
+        # the cursor's story left the view: the cursor stays where it was (unless it moved)
+        place = message.place if headlines.cursor_key == message.anchor else None
+        headlines.show(message.total, message.start, message.rows, keep=True, place=place)
+
+    def on_rows_read(self, message: RowsRead) -> None:
+        self.headlines.rows_read(message.ticket, message.start, message.rows, message.wanted)
 
     def reload(self) -> None:
         """Re-read the current view and counts (after a refresh or a change elsewhere)."""
@@ -476,7 +532,7 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if focused is self.opinion and self.opinion.current is not None:
             return self.opinion.current
         headlines = self.headlines
-        return headlines.row(headlines.cursor) if headlines.ids else None
+        return headlines.row(headlines.cursor)
 
     def action_toggle_read(self) -> None:
         row = self._target()

@@ -1,9 +1,11 @@
-"""The headline list: a line-API widget over a view's article ids.
+"""The headline list: a line-API widget over a window of a view's rows.
 
-It holds only the id list of the current view (ints) plus an LRU cache of rows and rendered
-lines. Rows are fetched by id, in small batches around the visible window, through a loader
-the app hands in, so 100,000 stories cost one list of ints and never a widget each (as
-Toolong's LogLines does for log files).
+It never holds a view's whole id list: only the view's row count (for the scroll area) and
+one contiguous window of rows (a few hundred) at known positions. Drawing past the window's
+edge extends it by keyset pages from its first or last (sort_ts, id) key; a jump far away
+(End, a dragged scrollbar) replaces it with the rows at that offset. The rows come from a
+`RowSource` the screen hands in (bound to the view shown), so 1,000,000 stories cost the
+same as 1,000 (as Toolong's LogLines does for log files).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -26,11 +29,40 @@ from newsreader.model import ArticleRow
 from newsreader.sanitize import clean_line
 from newsreader.tui.widgets.cursorlist import CursorList
 
-RowLoader = Callable[[Sequence[int]], dict[int, ArticleRow]]
+Key = tuple[float, int]  # (sort_ts, id): a row's place in the view, newest first
 
-# Rows fetched around the viewport on a cache miss (a page above, two below, like Toolong).
+
+class RowSource(Protocol):
+    """The rows of the view shown, in the view's order (newest first)."""
+
+    def rows(self, ids: Sequence[int]) -> dict[int, ArticleRow]: ...
+    def after(self, key: Key | None, n: int) -> list[ArticleRow]: ...
+    def before(self, key: Key, n: int) -> list[ArticleRow]: ...
+    def at(self, offset: int, n: int, total: int) -> list[ArticleRow]: ...
+    def position(self, key: Key) -> int: ...
+    def next_unread(self, key: Key, step: int) -> ArticleRow | None: ...
+    def slow_offsets(self) -> bool:
+        """Reading `at` an offset reads every row of the view (a search's matches)."""
+        ...
+
+    def request_at(self, offset: int, n: int, total: int, ticket: int) -> bool:
+        """Read the rows `at` an offset off the UI thread, handed back through
+        `HeadlineList.rows_read` with the ticket; False: it cannot (they are read here)."""
+        ...
+
+
+# Rows read around the viewport on a miss (a page above, two below, like Toolong), the
+# farthest from the window a miss still extends it (else it jumps), and its largest size.
 PREFETCH_ABOVE = 20
 PREFETCH_BELOW = 60
+EXTEND_WITHIN = 400
+MAX_WINDOW = 1200
+# A jump farther than this from both ends of the view is read off the UI thread: finding
+# the offset walks the index (~0.4 us a row: 0.2 s to the middle of a million stories);
+# the rows show blank until they come. Nearer, reading here (<= ~20 ms) beats a worker's
+# round trip (~30 ms median at 100k, bench/tui.py).
+SYNC_JUMP = 50_000
+PENDING_TIMEOUT = 3.0  # seconds: a far read that never came back (its worker failed)
 
 
 def age(ts: float | None, now: float) -> str:
@@ -87,7 +119,7 @@ class HeadlineList(CursorList):
 
     def __init__(
         self,
-        loader: RowLoader | None = None,
+        source: RowSource | None = None,
         *,
         clock: Callable[[], float] = time.time,
         name: str | None = None,
@@ -95,13 +127,19 @@ class HeadlineList(CursorList):
         classes: str | None = None,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
-        self.loader = loader
+        self.source = source
         self.clock = clock
-        self.ids: list[int] = []
+        self.total = 0  # rows in the view (the scroll area's height)
+        self.start = 0  # the view index of window[0]
+        self.window: list[ArticleRow] = []  # consecutive rows of the view
+        self._stale: set[int] = set()  # ids whose rows are re-read before use (forget)
+        self._cursor_row: tuple[int, ArticleRow] | None = None  # last known (index, row)
+        self._pending: tuple[int, float] | None = None  # a far read under way: (ticket, when)
+        self._tickets = 0
+        self.sync_jump = SYNC_JUMP
         self.empty_text = "No stories here yet. Press r to refresh, f to add feeds."
-        self._rows: LRUCache[int, ArticleRow] = LRUCache(2000)
         self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1000)
-        self.loaded = False  # set_ids has run once
+        self.loaded = False  # show has run once
         self.painted = False  # set once the loaded list (stories or "none") has been drawn
         self.on_first_paint: Callable[[], None] | None = None
 
@@ -109,103 +147,247 @@ class HeadlineList(CursorList):
 
     @property
     def row_count(self) -> int:
-        return len(self.ids)
+        return self.total
 
     @property
     def current_id(self) -> int | None:
-        if 0 <= self.cursor < len(self.ids):
-            return self.ids[self.cursor]
+        row = self.row(self.cursor)
+        return row.id if row is not None else None
+
+    @property
+    def cursor_key(self) -> Key | None:
+        """The key of the story under the cursor (what a reload keeps the cursor on)."""
+        row = self._cursor_story()
+        return row.cursor if row is not None else None
+
+    def _cursor_story(self) -> ArticleRow | None:
+        """The cursor's row: in the window, or as last seen there (the window may have
+        followed the wheel far away), or read now."""
+        row = self.peek(self.cursor)
+        if row is None and self._cursor_row is not None and self._cursor_row[0] == self.cursor:
+            row = self._cursor_row[1]
+        return row if row is not None else self.row(self.cursor)
+
+    @property
+    def end(self) -> int:
+        """The view index just past the window."""
+        return self.start + len(self.window)
+
+    def peek(self, index: int) -> ArticleRow | None:
+        """The row at a view index if the window holds it (never reads the store)."""
+        i = index - self.start
+        return self.window[i] if 0 <= i < len(self.window) else None
+
+    def index_of(self, article_id: int) -> int | None:
+        """The view index of a story in the window."""
+        for i, row in enumerate(self.window):
+            if row.id == article_id:
+                return self.start + i
         return None
 
-    def set_ids(self, ids: list[int], *, keep: bool = True) -> None:
-        """Show a new id list. With keep, the cursor stays on the same story (if still there)
-        and so does its place on screen, even when stories were added above it."""
+    def show(
+        self,
+        total: int,
+        start: int,
+        rows: list[ArticleRow],
+        *,
+        keep: bool = True,
+        place: int | None = None,
+    ) -> None:
+        """A view of `total` rows, with `rows` from index `start`. With keep, the cursor stays
+        on its story (or, gone from the view, at `place`, where it was) and so does its
+        place on screen, even when stories were added above it."""
         self.loaded = True
-        old_id = self.current_id
+        old = self._cursor_story() if keep else None
+        self._pending = None  # a far read under way is for the old window
         old_offset = self.cursor - int(self.scroll_y)
-        self.ids = ids
+        self.total = max(total, start + len(rows))
+        self.start, self.window = start, rows
+        self._stale.clear()
         self._strips.clear()
         cursor = 0
-        if keep and old_id is not None:
-            try:
-                cursor = ids.index(old_id)
-            except ValueError:
-                cursor = self.cursor
+        if keep:
+            found = self.index_of(old.id) if old is not None else None
+            cursor = found if found is not None else place if place is not None else self.cursor
         self.set_reactive(HeadlineList.cursor, self.validate_cursor(cursor))
-        self.virtual_size = Size(self.scrollable_content_region.width, len(ids))
-        if keep and old_id is not None:
-            self.scroll_to(y=max(0, self.cursor - old_offset), animate=False, immediate=True)
-        else:
-            self.scroll_to(y=0, animate=False, immediate=True)
+        self.virtual_size = Size(self.scrollable_content_region.width, self.total)
+        y = 0
+        if keep:
+            y = max(0, self.cursor - old_offset) if old is not None else int(self.scroll_y)
+        self.scroll_to(y=y, animate=False, immediate=True)
         self.refresh()
         self.highlighted()
 
     def forget(self, ids: Sequence[int] | None = None) -> None:
-        """Drop cached rows (all, or some) so they are read again from the store."""
+        """Mark rows (all, or some) to be read again from the store before they are used."""
         if ids is None:
-            self._rows.clear()
+            self._stale = {row.id for row in self.window}
         else:
-            for i in ids:
-                self._rows.discard(i)
+            self._stale.update(ids)
         self._strips.clear()
         self.refresh()
 
     def update_row(self, article_id: int, **changes: bool) -> None:
-        """Change a cached row's read/starred state (after the store was written)."""
-        row = self._rows.get(article_id)
-        if row is not None:
-            for key, value in changes.items():
-                setattr(row, key, value)
+        """Change a row's read/starred state (after the store was written)."""
+        remembered = [self._cursor_row[1]] if self._cursor_row is not None else []
+        for row in [*self.window, *remembered]:
+            if row.id == article_id:
+                for key, value in changes.items():
+                    setattr(row, key, value)
         self._strips.clear()
         self.refresh()
 
     def row(self, index: int) -> ArticleRow | None:
-        if not 0 <= index < len(self.ids):
+        """The row at a view index, read from the store if the window lacks it."""
+        if not 0 <= index < self.total:
             return None
-        article_id = self.ids[index]
-        row = self._rows.get(article_id)
+        row = self.peek(index)
         if row is None:
-            self._load_around(index)
-            row = self._rows.get(article_id)
+            self._load(index)
+            row = self.peek(index)
+        elif self._stale and row.id in self._stale:
+            lo, hi = self._around(index)
+            self._reread(lo, hi)
+            row = self.peek(index)
         return row
 
-    def _load_around(self, index: int) -> None:
-        if self.loader is None:
+    def _around(self, index: int) -> tuple[int, int]:
+        """The rows worth having when index is wanted: it and a margin, and the viewport
+        too when index is near it (the cursor can be far away after a mouse scroll)."""
+        top, height = int(self.scroll_y), self.size.height
+        if top - PREFETCH_BELOW <= index < top + height + PREFETCH_BELOW:
+            lo = max(0, min(index, top) - PREFETCH_ABOVE)
+            hi = min(self.total, max(index + 1, top + height) + PREFETCH_BELOW)
+        else:
+            lo = max(0, index - PREFETCH_ABOVE)
+            hi = min(self.total, index + PREFETCH_BELOW)
+        return lo, hi
+
+    def _load(self, index: int) -> None:
+        source = self.source
+        if source is None:
             return
-        top = int(self.scroll_y)
-        start = max(0, min(index, top) - PREFETCH_ABOVE)
-        end = max(index, top + self.size.height) + PREFETCH_BELOW
-        wanted = [i for i in self.ids[start:end] if i not in self._rows]
-        if self.ids[index] not in wanted:
-            wanted.append(self.ids[index])
-        for article_id, row in self.loader(wanted).items():
-            self._rows[article_id] = row
+        lo, hi = self._around(index)
+        if self.window and self.end <= index < self.end + EXTEND_WITHIN:
+            wanted = hi - self.end
+            rows = source.after(self.window[-1].cursor, wanted)
+            self.window.extend(rows)
+            if len(rows) < wanted:  # the view ends sooner than it did
+                self._set_total(self.end)
+            cut = min(len(self.window) - MAX_WINDOW, lo - self.start)
+            if cut > 0:
+                del self.window[:cut]
+                self.start += cut
+        elif self.window and self.start - EXTEND_WITHIN <= index < self.start:
+            wanted = self.start - lo
+            rows = source.before(self.window[0].cursor, wanted)
+            self.window[:0] = rows
+            self.start -= len(rows)
+            if len(rows) < wanted:  # fewer rows above than there were: the top is here
+                self._shift(self.start)
+            self.window = self.window[: max(MAX_WINDOW, hi - self.start)]
+        else:
+            far = min(lo, self.total - hi) > self.sync_jump
+            if far or (lo > 0 and source.slow_offsets()):
+                # One read at a time (a dragged scrollbar asks every frame): the frame drawn
+                # when it lands asks again if the viewport has moved on meanwhile.
+                pending = self._pending
+                if pending is not None and time.monotonic() - pending[1] < PENDING_TIMEOUT:
+                    return
+                self._tickets += 1
+                if source.request_at(lo, hi - lo, self.total, self._tickets):
+                    self._pending = (self._tickets, time.monotonic())
+                    return
+            rows = source.at(lo, hi - lo, self.total)
+            self._jumped(lo, rows, hi - lo)
+        self._stale.difference_update(r.id for r in rows)
+
+    def _jumped(self, lo: int, rows: list[ArticleRow], wanted: int) -> None:
+        self.start, self.window = lo, rows
+        self._stale.clear()
+        if len(rows) < wanted:
+            self._set_total(self.end)
+
+    def rows_read(self, ticket: int, start: int, rows: list[ArticleRow], wanted: int) -> None:
+        """The rows of a far jump, read off the UI thread (dropped if superseded)."""
+        pending = self._pending
+        if pending is None or pending[0] != ticket:
+            return
+        self._pending = None
+        self._jumped(start, rows, wanted)
+        self._strips.clear()
+        self.refresh()
+        if self.peek(self.cursor) is not None:
+            self.highlighted()
+
+    def _set_total(self, total: int) -> None:
+        """The view turned out to have `total` rows (rows left it since it was counted)."""
+        self.total = total
+        self.set_reactive(HeadlineList.cursor, self.validate_cursor(self.cursor))
+        self.virtual_size = Size(self.scrollable_content_region.width, total)
+
+    def _shift(self, delta: int) -> None:
+        """Every index moves up by delta (rows above the window left the view)."""
+        self.start -= delta
+        self.total = max(self.end, self.total - delta)
+        self.set_reactive(HeadlineList.cursor, self.validate_cursor(self.cursor - delta))
+        self.virtual_size = Size(self.scrollable_content_region.width, self.total)
+        self.scroll_to(y=max(0, int(self.scroll_y) - delta), animate=False, immediate=True)
+        self.refresh()
+
+    def _reread(self, lo: int, hi: int) -> None:
+        """Read the stale rows between view indices lo and hi again."""
+        lo, hi = max(lo, self.start), min(hi, self.end)
+        stale = [
+            r.id for r in self.window[lo - self.start : hi - self.start] if r.id in self._stale
+        ]
+        if not stale:
+            return
+        fresh = self.source.rows(stale) if self.source is not None else {}
+        for i in range(lo - self.start, hi - self.start):
+            row = fresh.get(self.window[i].id)
+            if row is not None:
+                self.window[i] = row
+        self._stale.difference_update(stale)
 
     def find_unread(self, start: int, step: int) -> int | None:
-        """Index of the nearest unread story from start (exclusive) in direction step."""
+        """View index of the nearest unread story from start (exclusive) in direction step:
+        in the window first, then past it, where the window moves to the story found."""
+        if self.row(start) is None:  # (it also brings start into the window)
+            return None
+        self._reread(self.start, self.end)
         index = start + step
-        batch = 200
-        while 0 <= index < len(self.ids):
-            chunk = (
-                self.ids[index : index + batch]
-                if step > 0
-                else self.ids[max(0, index - batch + 1) : index + 1]
-            )
-            missing = [i for i in chunk if i not in self._rows]
-            if missing and self.loader is not None:
-                for article_id, loaded in self.loader(missing).items():
-                    self._rows[article_id] = loaded
-            for _ in range(len(chunk)):
-                row = self._rows.get(self.ids[index])
-                if row is not None and not row.read:
-                    return index
-                index += step
-        return None
+        while self.start <= index < self.end:
+            if not self.window[index - self.start].read:
+                return index
+            index += step
+        if self.source is None or not self.window or not 0 <= index < self.total:
+            return None
+        edge = self.window[-1] if step > 0 else self.window[0]
+        found = self.source.next_unread(edge.cursor, step)
+        if found is None:
+            return None
+        return self.place(found)
+
+    def place(self, row: ArticleRow) -> int:
+        """Move the window around a row of the view; its view index."""
+        assert self.source is not None
+        position = self.source.position(row.cursor)
+        above = self.source.before(row.cursor, PREFETCH_ABOVE + self.size.height)
+        below = self.source.after(row.cursor, PREFETCH_BELOW + self.size.height)
+        self.start, self.window = position - len(above), [*above, row, *below]
+        self._stale.clear()
+        if self.total < self.end:
+            self._set_total(self.end)
+        return position
 
     # -- cursor list hooks -------------------------------------------------------------------
 
     def highlighted(self) -> None:
-        self.post_message(self.Highlighted(self.current_id))
+        row = self.row(self.cursor)
+        if row is not None:
+            self._cursor_row = (self.cursor, row)
+        self.post_message(self.Highlighted(row.id if row is not None else None))
 
     def selected(self) -> None:
         if self.current_id is not None:
