@@ -811,7 +811,7 @@ async def test_feeds_screen_keys_config_feeds_and_hints(home: Path, httpserver: 
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         rows = {text: keys for keys, text, _ in app.screen.rows}
-        assert rows["Next story"].startswith("j")
+        assert rows["Next feed"].startswith("j") and "Next story" not in rows
         assert rows["Remove the feed (asks first)"].startswith("d")
         assert any(text.startswith("Add a feed") for text in rows)
         await pilot.press("escape")

@@ -150,7 +150,12 @@ class FeedsScreen(ModalScreen[FeedItem | None]):
     def action_help(self) -> None:
         from newsreader.tui.screens.help import HelpScreen
 
-        rows = [row for row in self.host.live_keys() if row[2] in LIST_KEYS]
+        # The list keys are described for stories; here they move between feeds.
+        rows = [
+            (keys, text.replace("story", "feed"), key_id)
+            for keys, text, key_id in self.host.live_keys()
+            if key_id in LIST_KEYS
+        ]
         for binding in self.BINDINGS:
             assert isinstance(binding, Binding)
             keys = ", ".join(
