@@ -35,10 +35,12 @@ POOL_THRESHOLD = 6
 # Parse workers: with the store's values prepared there too, parsing is the largest CPU
 # share of a refresh; two keep both cores of a 2-core machine busy (bench/refresh.py).
 PARSE_WORKERS = default_pool_size()
-# Fetched feeds being parsed or stored at once. The store's single writer is the slowest
-# stage; without a bound, parsed feeds pile up in front of it (+40 MB on 500 feeds). Bodies
-# held are bounded too (requests in flight + this), so a slow store slows the fetching.
-STAGE_DEPTH = 4
+# Fetched feeds being parsed or stored at once: enough for each parse worker to have one
+# feed queued behind the one it parses while the writer stores another (4 left a worker
+# idle between jobs). Without a bound, parsed feeds pile up in front of a slow store (+40 MB
+# on 500 feeds). Bodies held are bounded too (requests in flight + this), so a slow store
+# slows the fetching.
+STAGE_DEPTH = 8
 
 
 @dataclass(slots=True)

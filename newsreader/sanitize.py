@@ -33,7 +33,8 @@ def clean_text(text: str | None) -> str:
         return ""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _ESCAPE_SEQ.sub("", text)
+    if "\x1b" in text or "\x9b" in text:  # every escape sequence starts with one of them
+        text = _ESCAPE_SEQ.sub("", text)
     return _CONTROL.sub("", text)
 
 
@@ -41,7 +42,8 @@ def clean_line(text: str | None, limit: int = 1000) -> str:
     """One-line text (a title, an author): controls removed, whitespace collapsed, capped."""
     if not text:
         return ""
-    text = _ESCAPE_SEQ.sub("", text)
+    if "\x1b" in text or "\x9b" in text:
+        text = _ESCAPE_SEQ.sub("", text)
     text = _CONTROL_LINE.sub(" ", text)
     text = _SPACES.sub(" ", text).strip()
     if len(text) > limit:
