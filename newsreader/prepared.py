@@ -8,7 +8,6 @@ No database here: the workers import this module and little else (see worker.py)
 
 from __future__ import annotations
 
-import hashlib
 import json
 import zlib
 from dataclasses import dataclass, field
@@ -17,6 +16,11 @@ from typing import NamedTuple
 
 from newsreader.model import ParsedArticle, ParsedFeed
 from newsreader.sanitize import html_to_search_text
+
+try:  # CPython's own SHA-1: hashlib would load OpenSSL, 3.8 MB more in each parse worker
+    from _sha1 import sha1  # type: ignore[import-not-found]
+except ImportError:  # another Python
+    from hashlib import sha1
 
 PACK_MIN = 200  # bodies shorter than this are stored as text: deflate would not pay
 
@@ -45,11 +49,11 @@ def article_key(a: ParsedArticle) -> str:
     if a.link:
         return "l:" + a.link
     stamp = a.published.isoformat() if a.published else ""
-    return "h:" + hashlib.sha1(f"{a.title}\x00{stamp}".encode()).hexdigest()
+    return "h:" + sha1(f"{a.title}\x00{stamp}".encode()).hexdigest()
 
 
 def content_hash(a: ParsedArticle) -> str:
-    h = hashlib.sha1()
+    h = sha1()
     for part in (
         a.title,
         a.link or "",
