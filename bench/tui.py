@@ -2,6 +2,7 @@
 not a test.
 
     .venv/bin/python bench/tui.py [--articles 100000] [--feeds 500] [--runs 100]
+                                  [--only-refresh]
 
 - launch: App construction to the headline list's first drawn story (run_test, headless),
   each in a fresh process, with the big store and with an empty one; peak RSS (big store).
@@ -216,7 +217,7 @@ async def roundtrip(app, key: str, changed) -> float:
     return time.perf_counter() - t
 
 
-async def child_interact(runs: int) -> dict:
+async def child_interact(runs: int, only_refresh: bool = False) -> dict:
     from newsreader.model import View
     from newsreader.runtime import Runtime
     from newsreader.store import Store
@@ -228,11 +229,11 @@ async def child_interact(runs: int) -> dict:
         await settled(app)
         await pilot.pause()
         h = app.main.headlines
-        for n in range(runs):
+        for n in range(0 if only_refresh else runs):
             before = h.cursor
             key = "j" if n % 2 == 0 else "k"
             out["move"].append(await roundtrip(app, key, lambda b=before: h.cursor != b))
-        for _ in range(runs):
+        for _ in range(0 if only_refresh else runs):
             await roundtrip(app, "j", lambda: True)
             await pilot.pause()
             target = h.current_id
@@ -246,7 +247,7 @@ async def child_interact(runs: int) -> dict:
                     ),
                 )
             )
-        for n in range(runs):
+        for n in range(0 if only_refresh else runs):
             gen = app.main.generation
             out["switch"].append(
                 await roundtrip(
@@ -256,13 +257,13 @@ async def child_interact(runs: int) -> dict:
             await settled(app)
             await pilot.pause()
         with Store.open(app.rt.data_dir) as store:
-            for n in range(20):
+            for n in range(0 if only_refresh else 20):
                 t = time.perf_counter()
                 store.ids(View(unread=n % 2 == 0))
                 out["ids"].append(time.perf_counter() - t)
         # the story with 20 pictures (top of the list): its text, then its pictures
         view = app.main.article_view
-        for label in ("pictures", "pictures_cached"):
+        for label in () if only_refresh else ("pictures", "pictures_cached"):
             await roundtrip(app, "g", lambda: True)
             await pilot.pause()
             top = h.current_id
@@ -312,6 +313,39 @@ def run_child(mode: str, env: dict[str, str], runs: int) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
+def refresh_part(tmpd: Path, big_env: dict[str, str], args: argparse.Namespace) -> dict:
+    """The interaction child (only its refresh part with --only-refresh), then the same
+    refresh by the CLI; prints the refresh figures, returns the child's results."""
+    # The CLI refreshes a copy of the same store (taken before the TUI's refresh adds to
+    # it), after the TUI's run, so the two never compete for the cores.
+    shutil.copytree(tmpd / "big", tmpd / "cli")
+    cli_env = dict(
+        big_env,
+        NEWSREADER_CONFIG=str(tmpd / "cli/config/config.toml"),
+        NEWSREADER_DATA_DIR=str(tmpd / "cli/data"),
+    )
+    mode = "refresh" if args.only_refresh else "interact"
+    res = run_child(mode, big_env, args.runs)
+    t = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "newsreader", "refresh", "--force"],
+        env=cli_env,
+        capture_output=True,
+        check=True,
+    )
+    cli_s = time.perf_counter() - t
+    print(f"key round trip during refresh  {stats(res['busy'])}")
+    print(
+        f"refresh of {args.feeds} feeds x 30 items in the TUI: {res['refresh_s']:.2f} s; "
+        f"status: {res['status']!r}"
+    )
+    print(
+        f"same refresh by the CLI (`newsreader refresh --force`, whole process): {cli_s:.2f} s; "
+        f"TUI/CLI {res['refresh_s'] / cli_s:.2f}x (target <= 1.15x)"
+    )
+    return res
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=100_000)
@@ -319,12 +353,17 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=100)
     ap.add_argument("--latency", type=float, default=100.0, help="ms per feed response")
     ap.add_argument("--child")
+    ap.add_argument(
+        "--only-refresh",
+        action="store_true",
+        help="only the refresh part: key latency during the TUI's refresh, and the CLI's",
+    )
     args = ap.parse_args()
     if args.child == "launch":
         print(json.dumps(asyncio.run(child_launch())))
         return
-    if args.child == "interact":
-        print(json.dumps(asyncio.run(child_interact(args.runs))))
+    if args.child in ("interact", "refresh"):
+        print(json.dumps(asyncio.run(child_interact(args.runs, args.child == "refresh"))))
         return
 
     server = serve(args.latency / 1000)
@@ -352,6 +391,10 @@ def main() -> None:
             f"built {args.articles:,} articles / {args.feeds} feeds in {time.perf_counter() - t:.1f} s"
         )
         run_child("launch", big_env, 1)  # warm the OS cache and the store's opinion meta
+        if args.only_refresh:
+            refresh_part(tmpd, big_env, args)
+            server.shutdown()
+            return
         big = [run_child("launch", big_env, 1) for _ in range(5)]
         empty = [run_child("launch", empty_env, 1) for _ in range(5)]
         big_launch = statistics.median(r["launch"] for r in big)
@@ -370,23 +413,7 @@ def main() -> None:
             f"same from process start (python + imports): big {bp * 1000:.0f} ms, "
             f"empty {ep * 1000:.0f} ms (ratio {bp / ep:.2f}x)"
         )
-        # The CLI refreshes a copy of the same store (taken before the TUI's refresh adds to
-        # it), after the TUI's run, so the two never compete for the cores.
-        shutil.copytree(tmpd / "big", tmpd / "cli")
-        cli_env = dict(
-            big_env,
-            NEWSREADER_CONFIG=str(tmpd / "cli/config/config.toml"),
-            NEWSREADER_DATA_DIR=str(tmpd / "cli/data"),
-        )
-        res = run_child("interact", big_env, args.runs)
-        t = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "newsreader", "refresh", "--force"],
-            env=cli_env,
-            capture_output=True,
-            check=True,
-        )
-        cli_s = time.perf_counter() - t
+        res = refresh_part(tmpd, big_env, args)
         print(f"cursor move                    {stats(res['move'])}")
         print(f"article open (4 KB, marks read) {stats(res['open'])}")
         print(f"article open, {PICTURES} pictures (text) {stats(res['pictures'])}")
@@ -395,14 +422,6 @@ def main() -> None:
         print(f"  then pictures drawn (cache)    {stats(res['pictures_cached_drawn'])}")
         print(f"view switch (first page)       {stats(res['switch'])}")
         print(f"  full id list (worker thread) {stats(res['ids'])}")
-        print(f"key round trip during refresh  {stats(res['busy'])}")
-        print(
-            f"refresh of {args.feeds} feeds x 30 items in the TUI: {res['refresh_s']:.2f} s; status: {res['status']!r}"
-        )
-        print(
-            f"same refresh by the CLI (`newsreader refresh --force`, whole process): {cli_s:.2f} s; "
-            f"TUI/CLI {res['refresh_s'] / cli_s:.2f}x (target <= 1.15x)"
-        )
     server.shutdown()
 
 
