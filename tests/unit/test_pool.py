@@ -91,3 +91,20 @@ def test_prepared_and_parsed_feeds_store_the_same_rows(tmp_path: Path) -> None:
         assert title in [r.title for r in store.page(View(search=title.split()[-1]))]
     finally:
         store.close()
+
+
+def test_search_text_and_lines_collapse_whitespace_as_the_regex_did() -> None:
+    """The search index re-derives an article's text to delete its entry: the faster
+    whitespace collapsing must give exactly what re.sub(r"\\s+", " ", t).strip() gave."""
+    import re
+    import sys
+
+    from newsreader.sanitize import clean_line, html_to_search_text
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if re.fullmatch(r"\s", chr(c))]
+    assert spaces == [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    for ws in spaces:
+        markup = f"{ws}<p>a{ws}{ws}b</p>{ws}c&nbsp;d{ws}"
+        old = re.sub(r"\s+", " ", "\n a  b \n c\xa0d ").strip()
+        assert html_to_search_text(markup) == old
+        assert clean_line(f"{ws}x{ws}{ws}y{ws}") == "x y"
