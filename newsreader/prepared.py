@@ -12,15 +12,18 @@ import json
 import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from newsreader.model import ParsedArticle, ParsedFeed
 from newsreader.sanitize import html_to_search_text
 
-try:  # CPython's own SHA-1: hashlib would load OpenSSL, 3.8 MB more in each parse worker
-    from _sha1 import sha1  # type: ignore[import-not-found]
-except ImportError:  # another Python
+if TYPE_CHECKING:
     from hashlib import sha1
+else:
+    try:  # CPython's own SHA-1: hashlib would load OpenSSL, 3.8 MB more in each parse worker
+        from _sha1 import sha1
+    except ImportError:  # another Python
+        from hashlib import sha1
 
 PACK_MIN = 200  # bodies shorter than this are stored as text: deflate would not pay
 
