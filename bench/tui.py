@@ -5,7 +5,8 @@ not a test.
     .venv/bin/python bench/tui.py --articles 1000000 --feeds 2000 --store /tmp/nr1m --no-refresh
 
 --store DIR builds the store there once and reuses it (a million articles take minutes to
-build); each run works on a copy. --no-refresh leaves out the refresh part (and its copy).
+build); each run works on a copy. --no-refresh leaves out the refresh part (and its copy);
+--only-refresh runs just that part: key latency during the TUI's refresh, and the CLI's.
 
 - launch: App construction to the headline list's first drawn story (run_test, headless),
   each in a fresh process, with the big store and with an empty one; peak RSS (big store).
@@ -249,7 +250,7 @@ async def roundtrip(app, key: str, changed) -> float:
     return time.perf_counter() - t
 
 
-async def child_interact(runs: int) -> dict:
+async def child_interact(runs: int, only_refresh: bool = False) -> dict:
     from newsreader.model import View
     from newsreader.runtime import Runtime
     from newsreader.store import Store
@@ -271,11 +272,11 @@ async def child_interact(runs: int) -> dict:
         await settled(app)
         await pilot.pause()
         h = app.main.headlines
-        for n in range(runs):
+        for n in range(0 if only_refresh else runs):
             before = h.cursor
             key = "j" if n % 2 == 0 else "k"
             out["move"].append(await roundtrip(app, key, lambda b=before: h.cursor != b))
-        for _ in range(runs):
+        for _ in range(0 if only_refresh else runs):
             await roundtrip(app, "j", lambda: True)
             await pilot.pause()
             target = h.current_id
@@ -289,7 +290,7 @@ async def child_interact(runs: int) -> dict:
                     ),
                 )
             )
-        for n in range(runs):
+        for n in range(0 if only_refresh else runs):
             gen = app.main.generation
             out["switch"].append(
                 await roundtrip(
@@ -299,14 +300,14 @@ async def child_interact(runs: int) -> dict:
             await settled(app)
             await pilot.pause()
         # far jumps: End / Home, then the scrollbar dragged to a fraction of the view
-        for n in range(min(runs, 40)):
+        for n in range(0 if only_refresh else min(runs, 40)):
             last = h.row_count - 1
             if n % 2 == 0:
                 out["jump"].append(await roundtrip(app, "end", lambda last=last: h.cursor == last))
             else:
                 out["jump"].append(await roundtrip(app, "home", lambda: h.cursor == 0))
             await pilot.pause()
-        for n in range(min(runs, 40)):
+        for n in range(0 if only_refresh else min(runs, 40)):
             t = time.perf_counter()
             h.scroll_to(y=h.row_count * ((n * 7919) % 97) / 97, animate=False, immediate=True)
             app.screen._on_timer_update()
@@ -323,7 +324,7 @@ async def child_interact(runs: int) -> dict:
         # what a reload (every second of a refresh) reads: count, position, a window
         with Store.open(app.rt.data_dir) as store:
             for label, depth in (("reload_top", 10), ("reload_mid", h.row_count // 2)):
-                for n in range(20):
+                for n in range(0 if only_refresh else 20):
                     view = View(unread=n % 2 == 0)
                     key = store.rows_at(view, depth, 1)[0].cursor
                     t = time.perf_counter()
@@ -335,7 +336,7 @@ async def child_interact(runs: int) -> dict:
                     out[label].append(time.perf_counter() - t)
         # the story with 20 pictures (top of the list): its text, then its pictures
         view = app.main.article_view
-        for label in ("pictures", "pictures_cached"):
+        for label in () if only_refresh else ("pictures", "pictures_cached"):
             await roundtrip(app, "g", lambda: True)
             await pilot.pause()
             top = h.current_id
@@ -387,6 +388,39 @@ def run_child(mode: str, env: dict[str, str], runs: int) -> dict:
     return json.loads(res.stdout.strip().splitlines()[-1])
 
 
+def refresh_part(tmpd: Path, big_env: dict[str, str], args: argparse.Namespace) -> dict:
+    """The interaction child (only its refresh part with --only-refresh), then the same
+    refresh by the CLI; prints the refresh figures, returns the child's results."""
+    # The CLI refreshes a copy of the same store (taken before the TUI's refresh adds to
+    # it), after the TUI's run, so the two never compete for the cores.
+    shutil.copytree(tmpd / "big", tmpd / "cli")
+    cli_env = dict(
+        big_env,
+        NEWSREADER_CONFIG=str(tmpd / "cli/config/config.toml"),
+        NEWSREADER_DATA_DIR=str(tmpd / "cli/data"),
+    )
+    mode = "refresh" if args.only_refresh else "interact"
+    res = run_child(mode, big_env, args.runs)
+    t = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "newsreader", "refresh", "--force"],
+        env=cli_env,
+        capture_output=True,
+        check=True,
+    )
+    cli_s = time.perf_counter() - t
+    print(f"key round trip during refresh  {stats(res['busy'])}")
+    print(
+        f"refresh of {args.feeds} feeds x 30 items in the TUI: {res['refresh_s']:.2f} s; "
+        f"status: {res['status']!r}"
+    )
+    print(
+        f"same refresh by the CLI (`newsreader refresh --force`, whole process): {cli_s:.2f} s; "
+        f"TUI/CLI {res['refresh_s'] / cli_s:.2f}x (target <= 1.15x)"
+    )
+    return res
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=100_000)
@@ -396,12 +430,17 @@ def main() -> None:
     ap.add_argument("--store", type=Path, help="build the store here once, reuse it after")
     ap.add_argument("--no-refresh", action="store_true", help="skip the refresh figures")
     ap.add_argument("--child")
+    ap.add_argument(
+        "--only-refresh",
+        action="store_true",
+        help="only the refresh part: key latency during the TUI's refresh, and the CLI's",
+    )
     args = ap.parse_args()
     if args.child == "launch":
         print(json.dumps(asyncio.run(child_launch())))
         return
-    if args.child == "interact":
-        print(json.dumps(asyncio.run(child_interact(args.runs))))
+    if args.child in ("interact", "refresh"):
+        print(json.dumps(asyncio.run(child_interact(args.runs, args.child == "refresh"))))
         return
 
     server = serve(args.latency / 1000)
@@ -436,6 +475,10 @@ def main() -> None:
                 f"{time.perf_counter() - t:.1f} s"
             )
         run_child("launch", big_env, 1)  # warm the OS cache and the store's opinion meta
+        if args.only_refresh:
+            refresh_part(tmpd, big_env, args)
+            server.shutdown()
+            return
         big = [run_child("launch", big_env, 1) for _ in range(5)]
         empty = [run_child("launch", empty_env, 1) for _ in range(5)]
         big_launch = statistics.median(r["launch"] for r in big)

@@ -9,8 +9,7 @@ import asyncio
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -18,6 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsreader.model import FeedConfig, FeedError, FeedRow, ParsedFeed, plural
+from newsreader.pool import ParsePool, PoolBroken
+from newsreader.pool import default_size as default_pool_size
+from newsreader.prepared import PreparedFeed
 from newsreader.runtime import Runtime
 from newsreader.sanitize import clean_line
 from newsreader.store import FetchOutcome, Store
@@ -30,13 +32,15 @@ MAX_BACKOFF = 24 * 3600.0
 FULL_TEXT_PER_FEED = 20  # pages fetched for offline reading per feed and refresh
 # Below this many bodies to parse a process pool costs more to start than it saves.
 POOL_THRESHOLD = 6
-# One parse process: the refresh process itself is busy with HTTP and store writes, so on a
-# 2-core machine a second parser only adds ~20 MB (bench/refresh.py: same wall time).
-PARSE_WORKERS = 1
-# Fetched feeds being parsed or stored at once. The store's single writer is the slowest
-# stage; without a bound, parsed feeds pile up in front of it (+40 MB on 500 feeds). Bodies
-# held are bounded too (requests in flight + this), so a slow store slows the fetching.
-STAGE_DEPTH = 4
+# Parse workers: with the store's values prepared there too, parsing is the largest CPU
+# share of a refresh; two keep both cores of a 2-core machine busy (bench/refresh.py).
+PARSE_WORKERS = default_pool_size()
+# Fetched feeds being parsed or stored at once: enough for each parse worker to have one
+# feed queued behind the one it parses while the writer stores another (4 left a worker
+# idle between jobs). Without a bound, parsed feeds pile up in front of a slow store (+40 MB
+# on 500 feeds). Bodies held are bounded too (requests in flight + this), so a slow store
+# slows the fetching.
+STAGE_DEPTH = 8
 
 
 @dataclass(slots=True)
@@ -135,20 +139,13 @@ ProgressCallback = Callable[[Progress], None]
 
 
 class _Workers:
-    """Runs CPU work (parsing, extraction) in a process pool when there is one, else in this
-    thread. The pool starts at the first job (an all-304 refresh never starts it); a pool that
-    cannot start or breaks is dropped and the work runs here instead."""
+    """Runs CPU work (parsing, extraction) in the parse workers when there are any, else in
+    this thread. The workers start at the first job (an all-304 refresh never starts them);
+    when they cannot start or one breaks, the work runs here instead."""
 
-    def __init__(
-        self,
-        loop: asyncio.AbstractEventLoop,
-        pool: Executor | None = None,
-        *,
-        lazy_pool: Callable[[], Executor | None] | None = None,
-    ) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, pool: ParsePool | None = None) -> None:
         self.loop = loop
         self.pool = pool
-        self._lazy_pool = lazy_pool
         # One thread does every store write: SQLite works without the GIL, so the event
         # loop keeps reading responses while a feed is written (one writer: no contention).
         self.writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="store-writer")
@@ -157,21 +154,21 @@ class _Workers:
         return await self.loop.run_in_executor(self.writer, partial(fn, *args, **kwargs))
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        if self.pool is None and self._lazy_pool is not None:
-            self.pool, self._lazy_pool = self._lazy_pool(), None
-        if self.pool is not None:
+        pool = self.pool
+        if pool is not None:
             try:
-                return await self.loop.run_in_executor(self.pool, fn, *args)
-            except (BrokenProcessPool, OSError, ValueError, RuntimeError):
-                self.close()
+                return await pool.run(fn, *args)
+            except PoolBroken:
+                if self.pool is pool:  # the first job to see it closes it
+                    self.pool = None
+                    await pool.aclose()
         return fn(*args)
 
-    def close(self) -> None:
-        self._lazy_pool = None
+    async def aclose(self) -> None:
         self.writer.shutdown(wait=True)
         if self.pool is not None:
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
+            pool, self.pool = self.pool, None
+            await pool.aclose()
 
 
 def make_fetcher(rt: Runtime) -> Fetcher:
@@ -255,7 +252,7 @@ async def _refresh_feeds(
         ThreadPoolExecutor(max_workers=rt.settings.refresh.concurrency, thread_name_prefix="dns")
     )
     use_pool = len(due) >= POOL_THRESHOLD and (os.cpu_count() or 1) > 1
-    workers = _Workers(loop, lazy_pool=_parse_pool if use_pool else None)
+    workers = _Workers(loop, ParsePool(PARSE_WORKERS) if use_pool else None)
     stage = asyncio.Semaphore(STAGE_DEPTH)
     held = asyncio.Semaphore(rt.settings.refresh.concurrency + STAGE_DEPTH)
     network_failures: list[tuple[FeedRow, FetchResult]] = []
@@ -313,24 +310,11 @@ async def _refresh_feeds(
             # Keep the store to store.keep_days (starred articles stay whatever their age).
             report.pruned = await workers.write(store.prune, rt.settings.store.keep_days)
     finally:
-        workers.close()
+        await workers.aclose()
     order = {url: n for n, url in enumerate(wanted)}
     report.feeds.sort(key=lambda f: order.get(f.url, len(order)))
     report.elapsed = time.monotonic() - started
     return report
-
-
-def _parse_pool() -> Executor | None:
-    import multiprocessing
-
-    # spawn, not fork: this process has threads (store writer, lookups), and forking a
-    # threaded process can deadlock the child.
-    try:
-        return ProcessPoolExecutor(
-            max_workers=PARSE_WORKERS, mp_context=multiprocessing.get_context("spawn")
-        )
-    except (OSError, ValueError):
-        return None
 
 
 def _backoff(rt: Runtime, conf: FeedConfig | None, row: FeedRow) -> float:
@@ -385,7 +369,7 @@ async def _record(
     store: Store,
     row: FeedRow,
     outcome: FetchOutcome,
-    parsed: ParsedFeed | None,
+    parsed: ParsedFeed | PreparedFeed | None,
     now: float,
     keep_title: bool,
 ) -> tuple[int, int] | str:
@@ -442,7 +426,7 @@ async def _store_result(
         gone=result.gone,
         not_modified=result.not_modified,
     )
-    parsed: ParsedFeed | None = None
+    parsed: PreparedFeed | None = None
     if result.error is None and result.body is not None:
         fetched_at = datetime.fromtimestamp(now, UTC)
         try:

@@ -163,6 +163,9 @@ def clean_html(markup: object) -> str | None:
 
 _ACTIVE = re.compile(r"<(script|style|iframe|object|embed|form)\b.*?(?:</\1\s*>|$)", re.I | re.S)
 _EVENT_ATTR = re.compile(r"""\s on[a-z]{2,30}\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+)""", re.I | re.X)
+# Finds every place _EVENT_ATTR could match, in the lowered text, 6x faster (a literal start,
+# no IGNORECASE): under re.I [a-z] also takes İ ı ſ K, and "İ".lower() is "i" + U+0307.
+_EVENT_HINT = re.compile("on[a-z\u0131\u017f\u0307]{2,60}\\s*=")
 _LINK_ATTR = re.compile(
     r"""(\s(?:href|src|cite|poster|longdesc|background)\s*=\s*)("[^"]*"|'[^']*'|[^\s"'>]+)""",
     re.I,
@@ -176,15 +179,17 @@ def fix_links(markup: str, base: str | None) -> str:
     """Make content HTML safe to keep and its links absolute: scripts, styles, frames and
     event handlers go, links with a scheme other than http(s)/mailto go, and relative links
     are resolved against the entry's base (xml:base or the feed URL)."""
-    lowered = markup.lower()
     if "<" not in markup:
         return markup
+    lowered = markup.lower()
     if any(
         tag in lowered for tag in ("<script", "<style", "<iframe", "<object", "<embed", "<form")
     ):
         markup = _ACTIVE.sub("", markup)
-    if " on" in lowered:
+        lowered = markup.lower()  # what is left may join into an attribute checked below
+    if _EVENT_HINT.search(lowered):
         markup = _EVENT_ATTR.sub("", markup)
+        lowered = markup.lower()
     if "href" not in lowered and "src" not in lowered and "cite" not in lowered:
         return markup
 

@@ -125,7 +125,7 @@ _DOUBLE_UTF8 = re.compile(
 
 
 def _undo_double_utf8(text: str) -> str:
-    if not _C1.search(text):
+    if text.isascii() or not _C1.search(text):  # isascii() is O(1): a flag of the str
         return text
 
     def repair(m: re.Match[str]) -> str:
@@ -364,9 +364,9 @@ def prepare_xml(text: str) -> tuple[bytes, str, str | None]:
         text = text[decl.end() :]
     text, doctype, root = _clean_prolog(text)
     text = undo_double_utf8_refs(text)
-    if _C1.search(text):
+    if not text.isascii() and _C1.search(text):
         text = text.translate(C1_TO_CP1252)
-    if _HAS_ENTITY_TO_FIX.search(text):
+    if "&" in text and _HAS_ENTITY_TO_FIX.search(text):
         text = _AMPERSAND.sub(_fix_entity, text)
     if _HAS_RAW_CONTROL.search(text):
         text = _RAW_CONTROLS.sub("", text)

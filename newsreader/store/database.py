@@ -33,6 +33,7 @@ from newsreader.model import (
     RuleConfig,
     View,
 )
+from newsreader.prepared import PreparedFeed
 from newsreader.sanitize import clean_line, clean_text
 from newsreader.store import queries, rules
 from newsreader.store.queries import Cursor, chunks, one, row, row_fields
@@ -251,7 +252,7 @@ class Store:
         self,
         feed_id: int,
         outcome: FetchOutcome,
-        parsed: ParsedFeed | None = None,
+        parsed: ParsedFeed | PreparedFeed | None = None,
         *,
         now: float | None = None,
         keep_title: bool = False,

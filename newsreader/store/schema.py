@@ -12,12 +12,13 @@ import zlib
 from pathlib import Path
 
 from newsreader.model import NewsreaderError
+from newsreader.prepared import PACK_MIN as PACK_MIN
+from newsreader.prepared import pack as pack  # re-exported: database.py, bench
 from newsreader.sanitize import html_to_search_text
 from newsreader.store.queries import one
 
 SCHEMA_VERSION = 4
 ID_BLOCK_SHIFT = 10  # id_ts keeps the newest sort_ts of each block of 1024 ids
-PACK_MIN = 200  # bodies shorter than this are stored as text: deflate would not pay
 TOKENIZER = "unicode61 remove_diacritics 2"  # the search index's, also in migration 3
 
 
@@ -232,16 +233,6 @@ def register_functions(db: sqlite3.Connection) -> None:
     """SQL functions the schema calls: every connection that writes articles needs them."""
     db.create_function("nr_pack", 1, pack, deterministic=True)
     db.create_function("nr_search_body", 3, search_body, deterministic=True)
-
-
-def pack(text: str | bytes | None) -> str | bytes | None:
-    """A body as stored: deflated (a BLOB) from PACK_MIN bytes on, else the text itself."""
-    if not isinstance(text, str) or len(text) < PACK_MIN:
-        return text
-    raw = text.encode("utf-8", "surrogatepass")
-    # Level 3: within 3% of level 6's size at under half its time (the refresh writes it).
-    packed = zlib.compress(raw, 3, wbits=-15)
-    return packed if len(packed) < len(raw) else text
 
 
 def unpack(value: str | bytes | None) -> str | None:

@@ -4,63 +4,39 @@ the links between copies of one story in several feeds.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
-from datetime import datetime
 from typing import Any
 
-from newsreader.model import ParsedArticle, ParsedFeed
+from newsreader.model import ParsedFeed
+from newsreader.prepared import (
+    PreparedFeed,
+    article_key,
+    content_hash,
+    prepare_feed,
+)
 from newsreader.store.queries import one
-from newsreader.store.schema import TOKENIZER, pack, search_body
+from newsreader.store.schema import TOKENIZER
+
+__all__ = ["Classifier", "article_key", "content_hash", "upsert"]
 
 # (section, categories, link) -> is it opinion?
 Classifier = Callable[[str, Sequence[str], str | None], bool]
 
 
-def _ts(dt: datetime | None) -> float | None:
-    return dt.timestamp() if dt is not None else None
-
-
-def article_key(a: ParsedArticle) -> str:
-    """An article's identity within its feed: guid, else link, else a hash of title+date."""
-    if a.guid:
-        return "g:" + a.guid
-    if a.link:
-        return "l:" + a.link
-    stamp = a.published.isoformat() if a.published else ""
-    return "h:" + hashlib.sha1(f"{a.title}\x00{stamp}".encode()).hexdigest()
-
-
-def content_hash(a: ParsedArticle) -> str:
-    h = hashlib.sha1()
-    for part in (
-        a.title,
-        a.link or "",
-        a.author or "",
-        a.summary_html or "",
-        a.content_html or "",
-        "\x1f".join(a.categories),
-        str(_ts(a.updated)),
-        str(_ts(a.published)),
-    ):
-        h.update(part.encode("utf-8", "surrogatepass"))
-        h.update(b"\x00")
-    return h.hexdigest()
-
-
 def upsert(
     db: sqlite3.Connection,
     feed_id: int,
-    parsed: ParsedFeed,
+    parsed: ParsedFeed | PreparedFeed,
     now: float,
     classify: Classifier | None = None,
 ) -> tuple[int, int]:
     """Insert new and changed articles of one parsed feed; returns (new, updated).
 
-    Runs inside the caller's write transaction. Read/starred state is never reset.
+    Runs inside the caller's write transaction. Read/starred state is never reset. A
+    ParsedFeed is prepared here; the refresh's workers send PreparedFeeds (prepared.py).
     """
+    prepared = prepare_feed(parsed)
     section = one(db, "SELECT section FROM feeds WHERE id = ?", (feed_id,))
     section = section[0] if section else "news"
     if section == "trending":
@@ -93,12 +69,12 @@ def upsert(
     reindex: dict[int, tuple[int, str, str] | None] = {}  # id -> (id, title, text) or None
     ranks: list[tuple[int, int]] = []
     seen: set[str] = set(pruned)  # pruned as too old: never stored again
-    for rank, a in enumerate(parsed.articles):
-        key = article_key(a)
+    for rank, a in enumerate(prepared.articles):
+        key = a.key
         if key in seen:
             continue  # duplicate guid within one document: first one wins
         seen.add(key)
-        chash = content_hash(a)
+        chash = a.content_hash
         row = existing.get(key)
         if row is None and a.link and not key.startswith("l:"):
             row = by_link.get(a.link)
@@ -106,35 +82,30 @@ def upsert(
             if row[2] != rank:
                 ranks.append((rank, row[0]))
             continue
-        published = _ts(a.published)
-        updated_ts = _ts(a.updated)
         opinion = bool(classify and classify("news", a.categories, a.link))
         values = (
             a.guid,
             a.link,
             a.title,
             a.author,
-            published,
-            updated_ts,
-            json.dumps(a.categories, ensure_ascii=False),
-            pack(a.summary_html),
-            pack(a.content_html),
-            json.dumps([e.as_json() for e in a.enclosures]),
+            a.published,
+            a.updated,
+            a.categories_json,
+            a.summary,
+            a.content,
+            a.enclosures_json,
             chash,
             int(opinion),
             rank,
         )
-        text = a.search_text
-        if text is None:
-            text = search_body(None, a.content_html, a.summary_html)
         if row is None:
-            sort_ts = published or updated_ts or now
+            sort_ts = a.published or a.updated or now
             inserts.append((*values, feed_id, key, min(sort_ts, now), now))
-            texts.append((a.title, text))
+            texts.append((a.title, a.search_text))
         else:
             updates[row[0]] = (*values, row[0])
             # An article with a fetched page stays found by its page: re-read from the row.
-            reindex[row[0]] = None if row[0] in full_text else (row[0], a.title, text)
+            reindex[row[0]] = None if row[0] in full_text else (row[0], a.title, a.search_text)
     if ranks:
         db.executemany("UPDATE articles SET feed_rank = ? WHERE id = ?", ranks)
     if updates:
@@ -147,16 +118,17 @@ def upsert(
             "feed_rank = ? WHERE id = ?",
             list(updates.values()),
         )
-    new_ids: list[int] = []
-    for values in inserts:
-        cur = db.execute(
-            "INSERT INTO articles (guid, link, title, author, published, updated, "
-            "categories, summary_html, content_html, enclosures, content_hash, opinion, "
-            "feed_rank, feed_id, key, sort_ts, first_seen) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            values,
-        )
-        new_ids.append(int(cur.lastrowid or 0))
+    # Ids given here, as SQLite would (max + 1 each, inside this write transaction), so the
+    # rows go in one executemany instead of a statement and a lastrowid per article.
+    first_id = one(db, "SELECT coalesce(max(id), 0) + 1 FROM articles")[0] if inserts else 0
+    new_ids = list(range(first_id, first_id + len(inserts)))
+    db.executemany(
+        "INSERT INTO articles (guid, link, title, author, published, updated, "
+        "categories, summary_html, content_html, enclosures, content_hash, opinion, "
+        "feed_rank, feed_id, key, sort_ts, first_seen, id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(*values, aid) for values, aid in zip(inserts, new_ids, strict=True)],
+    )
     link_copies(db, [(aid, v[1]) for aid, v in zip(new_ids, inserts, strict=True) if v[1]])
     rows = [(aid, *text) for aid, text in zip(new_ids, texts, strict=True)]
     rows += [r for r in reindex.values() if r is not None]

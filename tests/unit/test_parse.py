@@ -491,3 +491,14 @@ def test_parser_package_stays_lean() -> None:
     assert "newsreader.parse.feed" in out
     for heavy in ("newsreader.store", "sqlite3", "textual", "feedparser", "newsreader.refresh"):
         assert heavy not in out
+
+
+def test_event_handlers_go_whatever_space_precedes_them() -> None:
+    """A tab or newline before onclick, or a handler that joins up only once a script is
+    gone, is removed like the plain case; prose with "on" and "=" is left alone."""
+    from newsreader.parse.fields import fix_links
+
+    assert fix_links('<a\tonclick="x()">a</a>', None) == "<a>a</a>"
+    assert fix_links("<a\nONMOUSEOVER=x>b</a>", None) == "<a>b</a>"
+    assert fix_links('<a hr onab="x"ef="javascript:alert(1)">c</a>', None) == "<a>c</a>"
+    assert fix_links("<p>on the river, long = 3</p>", None) == "<p>on the river, long = 3</p>"
