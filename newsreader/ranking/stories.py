@@ -1,43 +1,77 @@
 """Stories from the store: the glue between the store and the pure ranking modules.
 
-Only articles inside one trending window are read from the store (one indexed range query).
+Only articles inside one trending window are read from the store (one indexed range query),
+with the start of each summary (``RankItem.summary``: the matching's second signal).
 :func:`trending_stories` is what the sidebar and ``newsreader trending`` show;
 :func:`story` is one story's full coverage (``newsreader story ID``, the story screen).
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from newsreader.config import Settings
 from newsreader.model import RankItem, TrendingStory
 from newsreader.ranking.clusters import Story, TrendingCache, story_of, trending
+from newsreader.ranking.words import SUMMARY_CHARS
 from newsreader.store import Store
 
-# Same columns as Store.recent(); a window that ends in the past is not one of its queries.
-_WINDOW_SQL = (
+# Store.recent()'s columns and the start of the summary (the matching's second signal: its
+# first ~300 characters of text, so a little more of the HTML it is stored as, text or, from
+# 200 bytes on, deflated: a deflated prefix inflates to the text's start).
+_SUMMARY_BYTES = SUMMARY_CHARS * 3
+_COLUMNS = (
     "SELECT a.id, a.feed_id, COALESCE(f.title, f.url), a.title, a.link, a.sort_ts, "
-    "f.section, a.feed_rank FROM articles AS a INDEXED BY articles_sort "
-    "JOIN feeds AS f ON f.id = a.feed_id WHERE a.sort_ts >= ? AND a.sort_ts <= ? "
-    "ORDER BY a.sort_ts DESC, a.id DESC"
+    f"f.section, a.feed_rank, substr(a.summary_html, 1, {_SUMMARY_BYTES}) "
+    "FROM articles AS a INDEXED BY articles_sort JOIN feeds AS f ON f.id = a.feed_id "
+)
+_RECENT_SQL = _COLUMNS + "WHERE a.sort_ts >= ? ORDER BY a.sort_ts DESC, a.id DESC"
+_WINDOW_SQL = (
+    _COLUMNS + "WHERE a.sort_ts >= ? AND a.sort_ts <= ? ORDER BY a.sort_ts DESC, a.id DESC"
 )
 
 
-def _items(rows: Iterable[Sequence[Any]]) -> list[RankItem]:
-    return [
-        RankItem(
-            id=r[0],
-            feed_id=r[1],
-            feed_title=r[2],
-            title=r[3],
-            link=r[4],
-            published=r[5],
-            section=r[6],
-            rank=r[7],
+def _items(rows: Iterable[Sequence[Any]], cache: TrendingCache | None = None) -> list[RankItem]:
+    memo = cache.inflated if cache is not None else {}
+    seen: dict[int, tuple[bytes, str]] = {}
+    items = []
+    for r in rows:
+        raw = r[8]
+        if isinstance(raw, bytes):  # a long summary is stored deflated (store.schema.pack)
+            hit = memo.get(r[0])
+            if hit is None or hit[0] != raw:
+                hit = (raw, _inflate(raw))
+            seen[r[0]] = hit
+            summary = hit[1]
+        else:
+            summary = raw or ""
+        items.append(
+            RankItem(
+                id=r[0],
+                feed_id=r[1],
+                feed_title=r[2],
+                title=r[3],
+                link=r[4],
+                published=r[5],
+                section=r[6],
+                rank=r[7],
+                summary=summary,
+            )
         )
-        for r in rows
-    ]
+    if cache is not None:
+        cache.inflated = seen
+    return items
+
+
+def _inflate(head: bytes) -> str:
+    """The text at the start of a deflated body, from the first bytes of it."""
+    try:
+        data = zlib.decompressobj(-15).decompress(head, _SUMMARY_BYTES * 4)
+    except zlib.error:
+        return ""
+    return data.decode("utf-8", "ignore")
 
 
 def _rows(store: Store, stories: list[Story]) -> list[TrendingStory]:
@@ -65,7 +99,7 @@ def trending_stories(
     """The top stories; ``window_hours`` overrides the configured window (the digest)."""
     t = settings.trending
     window = t.window_hours if window_hours is None else window_hours
-    items = _items(store.recent(now - window * 3600.0))
+    items = _items(store.db.execute(_RECENT_SQL, (now - window * 3600.0,)), cache)
     stories = trending(
         items,
         now,
@@ -97,11 +131,13 @@ def story(
     t = settings.trending
     width = t.window_hours * 3600.0
     if row.sort_ts >= now - width:
-        rows = store.recent(now - width)
+        rows = store.db.execute(_RECENT_SQL, (now - width,)).fetchall()
     else:
         around = (row.sort_ts - width / 2, row.sort_ts + width / 2)
         rows = store.db.execute(_WINDOW_SQL, around).fetchall()
-    found = story_of(_items(rows), article_id, now, half_life_hours=t.half_life_hours, cache=cache)
+    found = story_of(
+        _items(rows, cache), article_id, now, half_life_hours=t.half_life_hours, cache=cache
+    )
     return _rows(store, [found])[0] if found is not None else None
 
 
