@@ -106,7 +106,7 @@ DF_FRACTION = 0.02
 # figures are the same, they cover SUMMARY_DICE of both (Dice, by weight), and the headlines
 # share SUMMARY_FLOOR of weight. A summary lighter than SUMMARY_MIN_WEIGHT ("Read more", the
 # headline again) takes no part.
-SUMMARY_DICE = 0.45
+SUMMARY_DICE = 0.55
 SUMMARY_FLOOR = 1.0
 SUMMARY_MIN_WEIGHT = 6.0
 SUMMARY_KEYS = 4  # an item's rarest names and figures that find its candidates

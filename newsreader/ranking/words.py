@@ -326,23 +326,34 @@ _CASED_WORD = re.compile(r"[^\W\d_]+")
 _CLAUSE_BREAK = re.compile(r"[:|?!.\u2013\u2014]\s|\s-\s")  # between two words
 
 
-def _names(title: str, prose: bool = False) -> tuple[set[str], set[str], set[str]]:
+def _names(title: str, prose: bool = False) -> tuple[set[str], set[str], set[str], list[list[str]]]:
     """Casefolded words a sentence-case headline capitalises where a sentence would not
     (names: "Okafor", "Gatwick", "Sumatra"), and capitalised words that open a clause (names
     only if rare: "Novalith profits jump" but not "Magnitude 6.8 earthquake"). All-caps
     words (GDL, SNCF) are names anywhere. In a Title Case or all-caps headline capitals say
-    nothing, so only all-caps words of a mixed headline count."""
+    nothing, so only all-caps words of a mixed headline count. Also the runs of capitalised
+    words ("Elena Sarto", "Northstar Energy"): one name each, however many words."""
     names: set[str] = set()
     openers: set[str] = set()
     inner = capital = 0
     found: list[tuple[str, bool, bool]] = []
+    runs: list[list[str]] = []
+    in_run = False
     end = -2
     for m in _CASED_WORD.finditer(title):
         word = m.group()
         gap = title[end : m.start()] if end >= 0 else ""
         opener = end < 0 or _CLAUSE_BREAK.search(gap) is not None
+        joined = False
         if found and m.start() == end + 1 and word[0].isupper():
+            if found[-1][0][0].isupper():
+                if in_run:
+                    runs[-1].append(word.casefold())
+                else:
+                    runs.append([found[-1][0].casefold(), word.casefold()])
+                joined = True
             found[-1] = (found[-1][0], found[-1][1], True)
+        in_run = joined
         found.append((word, opener, False))
         end = m.end()
         if not opener and len(word) >= 4:
@@ -366,7 +377,7 @@ def _names(title: str, prose: bool = False) -> tuple[set[str], set[str], set[str
             openers.add(folded)
         else:
             names.add(folded)
-    return names, openers, lower
+    return names, openers, lower, runs
 
 
 def title_terms(title: str, feed_title: str = "", *, prose: bool = False) -> Terms:
@@ -413,7 +424,17 @@ def title_terms(title: str, feed_title: str = "", *, prose: bool = False) -> Ter
             names, lower = _NO_NAMES, None
             openers = {first.group().casefold()} if first else _NO_NAMES
         else:
-            names, openers, lower = _names(title, prose)
+            names, openers, lower, runs = _names(title, prose)
+            for run in runs:  # a name of several words counts once: its rarest word
+                members = [w for w in run if w in names or w in openers]
+                if len(members) > 1:
+                    keep = max(
+                        members, key=lambda w: (max((x for _, x in lex.terms(w)), default=0.0), w)
+                    )
+                    for w in members:
+                        if w != keep:
+                            names.discard(w)
+                            openers.discard(w)
         if lang in _COMPOUNDING:  # German capitalises every noun: only all-caps words
             names = {w for w in names if w.upper() in title}
             openers = _NO_NAMES
