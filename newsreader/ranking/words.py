@@ -342,10 +342,12 @@ def _names(title: str, prose: bool = False) -> tuple[set[str], set[str], set[str
     end = -2
     for m in _CASED_WORD.finditer(title):
         word = m.group()
-        gap = title[end : m.start()] if end >= 0 else ""
-        opener = end < 0 or _CLAUSE_BREAK.search(gap) is not None
+        start = m.start()
+        opener = end < 0 or (
+            start != end + 1 and _CLAUSE_BREAK.search(title, end, start) is not None
+        )
         joined = False
-        if found and m.start() == end + 1 and word[0].isupper():
+        if found and start == end + 1 and word[0].isupper():
             if found[-1][0][0].isupper():
                 if in_run:
                     runs[-1].append(word.casefold())
@@ -411,10 +413,11 @@ def title_terms(title: str, feed_title: str = "", *, prose: bool = False) -> Ter
         else:
             words.append(tok)
     if words:
-        if any(_CYRILLIC.search(w) for w in words):
+        joined = " ".join(words)
+        if _CYRILLIC.search(joined):
             lang = "ru"
         else:
-            lang = _language(words, all(w.isascii() for w in words))
+            lang = _language(words, joined.isascii())
         lex = lexicon(lang)
         lower: set[str] | None  # None: every word but an opener is written in lower case
         if not _has_upper(title):
