@@ -145,13 +145,13 @@ class TrendingCache:
     articles that came and went, not rebuilt.
     """
 
-    __slots__ = ("_entries", "_index", "hits", "inflated", "misses")
+    __slots__ = ("_entries", "_index", "hits", "misses", "summaries")
 
     def __init__(self) -> None:
         self._entries: dict[int, _Entry] = {}
         self._index = _PairIndex()
-        # stories.py's: the start of each deflated summary and its text, by article id
-        self.inflated: dict[int, tuple[bytes, str]] = {}
+        # stories.py's: each article's content hash and summary text as last read
+        self.summaries: dict[int, tuple[str, str]] = {}
         self.hits = 0
         self.misses = 0
 
@@ -161,7 +161,7 @@ class TrendingCache:
     def clear(self) -> None:
         self._entries.clear()
         self._index = _PairIndex()
-        self.inflated.clear()
+        self.summaries.clear()
 
     def _tokens_for(self, items: Sequence[RankItem]) -> tuple[list[_Entry], _PairIndex]:
         old = self._entries

@@ -787,3 +787,48 @@ def test_cache_with_summaries_follows_the_window():
     assert groups(trending(edited, NOW, min_sources=1, size=1000, cache=cache)) == groups(
         trending(edited, NOW, min_sources=1, size=1000)
     )
+
+
+def test_trending_from_a_store_reads_summaries_and_rereads_an_edited_one(home: Path) -> None:
+    # a real store: the summaries are stored as feeds send them (HTML; the long one deflated)
+    import time as _time
+    from datetime import UTC, datetime
+
+    from newsreader.model import ParsedFeed
+    from newsreader.ranking.stories import trending_stories
+    from newsreader.runtime import Runtime
+    from newsreader.store import FetchOutcome
+
+    (home / "config" / "config.toml").write_text(
+        '[[feeds]]\nurl = "https://a.example/rss"\ntitle = "The Morning Ledger"\n\n'
+        '[[feeds]]\nurl = "https://b.example/rss"\ntitle = "Northfield Gazette"\n',
+        encoding="utf-8",
+    )
+    now = _time.time()
+    long_tail = " The visit was his third to the region this year." * 6  # > 200 bytes
+    (a_title, a_summary), (b_title, b_summary) = [(t, s) for _, t, s in FLOOD_VISIT]
+    rt = Runtime.load(None, None)
+
+    def record(url: str, title: str, summary: str | None) -> None:
+        article = ParsedArticle(
+            title=title,
+            guid=f"{url}#1",
+            link=url.replace("/rss", "/1"),
+            published=datetime.fromtimestamp(now - 3600, UTC),
+            summary_html=summary,
+        )
+        feed = ParsedFeed(title=None, site_link=None, articles=[article])
+        store.record_fetch(ids[url], FetchOutcome(status=200), feed, now=now, keep_title=True)
+
+    with rt.open_store() as store:
+        ids = store.sync_feeds(rt.feeds)
+        record("https://a.example/rss", a_title, f"<p>{a_summary}{long_tail}</p>")
+        record("https://b.example/rss", b_title, f"<p>{b_summary} &amp; more</p>")
+        cache = TrendingCache()
+        cold = trending_stories(store, rt.settings, now)
+        warm = [trending_stories(store, rt.settings, now, cache) for _ in range(2)][-1]
+        assert [s.sources for s in cold] == [s.sources for s in warm] == [2]
+        # the feed edits its summary to a "Read more": the story falls apart, cache or not
+        record("https://b.example/rss", b_title, "Read more")
+        assert trending_stories(store, rt.settings, now, cache) == []
+        assert trending_stories(store, rt.settings, now) == []
