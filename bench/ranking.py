@@ -4,7 +4,10 @@ Builds 100,000 synthetic RankItems spread evenly over 30 days and 500 feeds (so 
 inside the default 48 h window), with vocabulary-based fake headlines: real English words
 (wordfreq's list, commonest first, drawn with Zipf-like weights, so the word weights of
 ranking/words.py see what they see in real headlines), English stop words, and stories that
-several feeds cover with different subsets of the story's words. Times trending() cold
+several feeds cover with different subsets of the story's words. Each item has a summary of
+about 300 characters as feeds carry them: sentences of everyday words with capitalised names
+(a pool of 5,000, some far commoner than others) and figures; a story's reports share some
+of its names and figures; one in ten summaries is empty or "Read more". Times trending() cold
 (fresh word caches, no TrendingCache) and warm (with a TrendingCache filled by the previous
 refresh), over the in-window items the store hands over,
 and once over all 100,000 for reference. Not a pass/fail test; prints figures.
@@ -69,6 +72,36 @@ def vocabulary(rng: random.Random, size: int) -> list[str]:
 STORY_OF: dict[int, int] = {}  # item id -> generated story number (singletons absent)
 
 
+def summary(
+    rng: random.Random,
+    vocab: list[str],
+    weights: list[float],
+    names: list[str],
+    name_weights: list[float],
+    own: list[str],
+) -> str:
+    """~300 characters of sentences: everyday words, names and figures (``own``: the
+    story's names and figures, some of which every report mentions)."""
+    if rng.random() < 0.1:
+        return rng.choice(["", "Read more", "Click here to read the full story."])
+    words: list[str] = []
+    picks = rng.sample(own, min(len(own), rng.randint(2, 4))) if own else []
+    while sum(len(w) + 1 for w in words) < 290:
+        r = rng.random()
+        if picks and r < 0.15:
+            words.append(picks.pop())
+        elif r < 0.2:
+            words.append(rng.choices(names, cum_weights=name_weights)[0])
+        elif r < 0.25:
+            words.append(str(rng.randint(10, 5000)))
+        elif r < 0.45:
+            words.append(rng.choice(STOP))
+        else:
+            words.append(rng.choices(vocab, cum_weights=weights)[0])
+    text = " ".join(words)
+    return text[:1].upper() + text[1:] + "."
+
+
 def build(n: int, feeds: int, days: float, seed: int = 1) -> list[RankItem]:
     rng = random.Random(seed)
     vocab = vocabulary(rng, 20_000)
@@ -78,6 +111,9 @@ def build(n: int, feeds: int, days: float, seed: int = 1) -> list[RankItem]:
         f: f"The {rng.choice(vocab).title()} {rng.choice(vocab).title()}" for f in range(feeds)
     }
     trending_feeds = set(range(0, feeds, 50))  # 10 "most read" feeds
+    names = [w.title() for w in vocab[5000:10000]]
+    name_weights = list(itertools.accumulate(1.0 / (r + 5) for r in range(len(names))))
+    story_names: list[list[str]] = []
     span = days * 86400.0
     items: list[RankItem] = []
     story_words: list[list[str]] = []
@@ -91,16 +127,20 @@ def build(n: int, feeds: int, days: float, seed: int = 1) -> list[RankItem]:
                 STORY_OF[len(items) + 1] = k
                 published = min(NOW, story_time[k] + rng.random() * 6 * 3600)
                 key = story_words[k]
+                own = story_names[k]
             else:
                 key = rng.choices(vocab, cum_weights=weights, k=8)
                 STORY_OF[len(items) + 1] = len(story_words)
                 story_words.append(key)
                 story_time.append(published)
+                own = [rng.choice(names) for _ in range(3)] + [str(rng.randint(10, 99999))]
+                story_names.append(own)
             words = rng.sample(key, rng.randint(4, 6)) + rng.choices(
                 vocab, cum_weights=weights, k=rng.randint(1, 3)
             )
         else:
             words = rng.choices(vocab, cum_weights=weights, k=rng.randint(5, 9))
+            own = []
         for _ in range(rng.randint(1, 3)):
             words.insert(rng.randrange(len(words) + 1), rng.choice(STOP))
         feed = rng.randrange(feeds)
@@ -117,6 +157,7 @@ def build(n: int, feeds: int, days: float, seed: int = 1) -> list[RankItem]:
                 link=f"https://feed{feed}.example/{len(items) + 1}",
                 published=published,
                 section=section,
+                summary=summary(rng, vocab, weights, names, name_weights, own),
             )
         )
     # a "most read" feed's latest fetch ranks its 20 newest items; older ones fell off the list

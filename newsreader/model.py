@@ -262,6 +262,8 @@ class RankItem:
     published: float  # epoch seconds UTC (the store's sort time)
     section: str  # the feed's section: "news" | "opinion" | "trending"
     rank: int = 0  # position within a section="trending" feed's latest fetch (0 = top)
+    # the feed's summary (description / first paragraph), capped; tags are dropped when read
+    summary: str = ""
 
 
 def plural(n: int, word: str) -> str:

@@ -129,6 +129,8 @@ _DECIMAL_COMMA = re.compile(r"(?<=\d),(?=\d)")
 _ELISION = re.compile(r"\b(qu|[a-z])['\u2019](?=\w)")  # l'Assemblée, d'Italia, qu'il
 _POSSESSIVE = re.compile(r"['\u2019]s\b")
 _APOSTROPHE = re.compile(r"['\u2019`]")
+_DIGIT = re.compile(r"\d")
+LANGUAGE_WORDS = 16
 
 
 def fold(text: str) -> str:
@@ -257,17 +259,21 @@ def reset() -> None:
 
 
 def _language(words: list[str], ascii_only: bool) -> str:
-    """The language of a Latin-script title's words (see the module docstring)."""
+    """The language of a Latin-script title's words (see the module docstring); a summary's
+    first LANGUAGE_WORDS words tell it as well as all of them."""
     if not words:
         return "en"
+    words = words[:LANGUAGE_WORDS]
+    # (words are casefolded already: only the non-ASCII ones have accents to drop)
+    both = [(w, w if w.isascii() else fold(w)) for w in words]
     en = lexicon("en").zipf
-    known = sum(1 for w in words if w in en or fold(w) in en)
+    known = sum(1 for w, f in both if w in en or f in en)
     if ascii_only and known * 4 >= len(words) * 3:
         return "en"
     best, best_known = "en", known
     for lang in _LATIN[1:]:
         table = lexicon(lang).zipf
-        n = sum(1 for w in words if w in table or fold(w) in table)
+        n = sum(1 for w, f in both if w in table or f in table)
         if n > best_known:
             best, best_known = lang, n
     return best
@@ -277,7 +283,7 @@ def _tokens(text: str) -> list[str]:
     text = text.casefold()
     if "'" in text or "\u2019" in text or "`" in text:
         text = _APOSTROPHE.sub("", _POSSESSIVE.sub("", _ELISION.sub(r"\1 ", text)))
-    if any(c.isdigit() for c in text):
+    if _DIGIT.search(text):
         text = _DECIMAL_COMMA.sub(".", _THOUSANDS.sub("", text))
         text = _PER_CENT.sub("%", text.replace(" %", "%"))
     return _TOKEN.findall(text)
@@ -320,29 +326,43 @@ _CASED_WORD = re.compile(r"[^\W\d_]+")
 _CLAUSE_BREAK = re.compile(r"[:|?!.\u2013\u2014]\s|\s-\s")  # between two words
 
 
-def _names(title: str) -> tuple[set[str], set[str], set[str]]:
+def _names(title: str, prose: bool = False) -> tuple[set[str], set[str], set[str], list[list[str]]]:
     """Casefolded words a sentence-case headline capitalises where a sentence would not
     (names: "Okafor", "Gatwick", "Sumatra"), and capitalised words that open a clause (names
     only if rare: "Novalith profits jump" but not "Magnitude 6.8 earthquake"). All-caps
     words (GDL, SNCF) are names anywhere. In a Title Case or all-caps headline capitals say
-    nothing, so only all-caps words of a mixed headline count."""
+    nothing, so only all-caps words of a mixed headline count. Also the runs of capitalised
+    words ("Elena Sarto", "Northstar Energy"): one name each, however many words."""
     names: set[str] = set()
     openers: set[str] = set()
     inner = capital = 0
     found: list[tuple[str, bool, bool]] = []
+    runs: list[list[str]] = []
+    in_run = False
     end = -2
     for m in _CASED_WORD.finditer(title):
         word = m.group()
-        gap = title[end : m.start()] if end >= 0 else ""
-        opener = end < 0 or _CLAUSE_BREAK.search(gap) is not None
-        if found and m.start() == end + 1 and word[0].isupper():
+        start = m.start()
+        opener = end < 0 or (
+            start != end + 1 and _CLAUSE_BREAK.search(title, end, start) is not None
+        )
+        joined = False
+        if found and start == end + 1 and word[0].isupper():
+            if found[-1][0][0].isupper():
+                if in_run:
+                    runs[-1].append(word.casefold())
+                else:
+                    runs.append([found[-1][0].casefold(), word.casefold()])
+                joined = True
             found[-1] = (found[-1][0], found[-1][1], True)
+        in_run = joined
         found.append((word, opener, False))
         end = m.end()
         if not opener and len(word) >= 4:
             inner += 1
             capital += word[0].isupper()
-    title_case = inner >= 3 and capital * 5 >= inner * 3
+    # (prose, a summary, is never Title Case: its capitals are names however many)
+    title_case = not prose and inner >= 3 and capital * 5 >= inner * 3
     shouting = title.isupper()
     lower: set[str] = set()
     for word, opener, titled in found:
@@ -359,11 +379,12 @@ def _names(title: str) -> tuple[set[str], set[str], set[str]]:
             openers.add(folded)
         else:
             names.add(folded)
-    return names, openers, lower
+    return names, openers, lower, runs
 
 
-def title_terms(title: str, feed_title: str = "") -> Terms:
-    """A headline's terms and their weights, without the words of the feed's own title."""
+def title_terms(title: str, feed_title: str = "", *, prose: bool = False) -> Terms:
+    """A headline's terms and their weights, without the words of the feed's own title
+    (``prose``: a summary's sentences, where capitals inside a sentence are names)."""
     tokens = _tokens(title)
     if feed_title:
         own = _feed_words(feed_title)
@@ -392,10 +413,11 @@ def title_terms(title: str, feed_title: str = "") -> Terms:
         else:
             words.append(tok)
     if words:
-        if any(_CYRILLIC.search(w) for w in words):
+        joined = " ".join(words)
+        if _CYRILLIC.search(joined):
             lang = "ru"
         else:
-            lang = _language(words, all(w.isascii() for w in words))
+            lang = _language(words, joined.isascii())
         lex = lexicon(lang)
         lower: set[str] | None  # None: every word but an opener is written in lower case
         if not _has_upper(title):
@@ -405,7 +427,17 @@ def title_terms(title: str, feed_title: str = "") -> Terms:
             names, lower = _NO_NAMES, None
             openers = {first.group().casefold()} if first else _NO_NAMES
         else:
-            names, openers, lower = _names(title)
+            names, openers, lower, runs = _names(title, prose)
+            for run in runs:  # a name of several words counts once: its rarest word
+                members = [w for w in run if w in names or w in openers]
+                if len(members) > 1:
+                    keep = max(
+                        members, key=lambda w: (max((x for _, x in lex.terms(w)), default=0.0), w)
+                    )
+                    for w in members:
+                        if w != keep:
+                            names.discard(w)
+                            openers.discard(w)
         if lang in _COMPOUNDING:  # German capitalises every noun: only all-caps words
             names = {w for w in names if w.upper() in title}
             openers = _NO_NAMES
@@ -467,3 +499,72 @@ class _Weak:
 
 
 WEAK_WORDS = _Weak()
+
+
+# --- summaries --------------------------------------------------------------------------------
+
+SUMMARY_CHARS = 300  # a summary's first sentence or two carry the event's names and figures
+_TAG = re.compile(r"<[^>]*>?")
+# What feeds put in a summary that says nothing about the story: a link to the rest, or
+# WordPress's footer. Everything from the phrase on is dropped.
+_BOILERPLATE = re.compile(
+    r"(?is)\b(?:the post\b.{0,300}?\bappeared first on|read more|read the full|click here|"
+    r"continue reading|weiterlesen|mehr lesen|lire la suite|en savoir plus|leer m[aá]s|"
+    r"seguir leyendo|подробнее|читайте|читать далее)\b.*"
+)
+_CALENDAR_WORDS = """
+monday tuesday wednesday thursday friday saturday sunday january february march april may june
+july august september october november december
+"""
+_CALENDAR = frozenset(_CALENDAR_WORDS.split())
+
+
+def summary_text(summary: str, title: str = "") -> str:
+    """A summary as plain text for matching: tags and boilerplate dropped, capped; empty when
+    it only repeats the headline."""
+    if not summary:
+        return ""
+    text = summary[: SUMMARY_CHARS * 3]
+    if "<" in text or "&" in text:
+        import html
+
+        text = html.unescape(_TAG.sub(" ", text))
+    text = _BOILERPLATE.sub(" ", text)
+    text = " ".join(text.split())[:SUMMARY_CHARS]
+    if title and fold(text).startswith(fold(title.strip())):
+        text = text[len(title.strip()) :]
+    return text if any(c.isalnum() for c in text) else ""
+
+
+_EMPTY = Terms()
+
+
+def summary_terms(summary: str, title: str = "", feed_title: str = "") -> Terms:
+    """A summary's terms, weighed as a headline's are (:func:`title_terms`): names (words
+    capitalised inside a sentence, and rare words opening one) and figures are specific.
+    Days and months are neither names nor much evidence: two events share them by chance."""
+    text = summary_text(summary, title)
+    if not text:
+        return _EMPTY
+    out = title_terms(text, feed_title, prose=True)
+    specific = out.specific | out.opened
+    for stem in _calendar_stems(out):
+        out[stem] = min(out[stem], W_WEAK)
+        specific = specific - {stem}
+    out.specific = specific
+    out.opened = out.lower = frozenset()
+    return out
+
+
+def _calendar_stems(terms: dict[str, float]) -> list[str]:
+    stems = _Calendar.stems
+    if stems is None:
+        en = lexicon("en")
+        stems = _Calendar.stems = (
+            frozenset(t for w in _CALENDAR for t, _ in en.terms(w)) | _CALENDAR
+        )
+    return [t for t in terms if t in stems]
+
+
+class _Calendar:
+    stems: frozenset[str] | None = None  # English stems of _CALENDAR, read at first use

@@ -22,7 +22,7 @@ from newsreader.ranking import (
     trending,
 )
 from newsreader.ranking.clusters import _cluster
-from newsreader.ranking.words import title_terms
+from newsreader.ranking.words import summary_terms, summary_text, title_terms
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "ranking"
 NOW = 1_750_000_000.0
@@ -336,17 +336,38 @@ def test_normalise_title():
     assert normalise_title("") == frozenset()
 
 
-def _pairwise(path: Path) -> tuple[float, float, float, int, int]:
-    """Pairwise precision, recall and F1 of trending()'s clusters against the labels."""
+# The held-out sets' floors. The summary rule as first fixed measured holdout.json 0.915 /
+# 0.684 and holdout2.json 0.885 / 0.442: precision fell short. It was revised on
+# headlines.json alone (new hard negatives there; a name of several words counts once;
+# Dice 0.55), then measured holdout.json 1.000 / 0.653, holdout2.json 1.000 / 0.250 (both
+# seen twice now) and holdout3.json, written before the revision, 1.000 / 0.250.
+HOLDOUT_PRECISION, HOLDOUT_RECALL = 0.97, 0.65
+HOLDOUT2_PRECISION, HOLDOUT2_RECALL = 0.97, 0.25
+HOLDOUT2_BARE_PRECISION = 0.97
+HOLDOUT3_PRECISION, HOLDOUT3_RECALL = 0.97, 0.25
+HOLDOUT3_BARE_PRECISION = 0.97
+
+
+def _labelled(path: Path, summaries: bool = True) -> tuple[list[RankItem], dict[int, str]]:
+    """A headline set's items and their story labels. Each headline is [feed id, headline]
+    or [feed id, headline, summary] (the summary as a feed's description carries it)."""
     data = json.loads(path.read_text(encoding="utf-8"))
     items, label = [], {}
     for key, headlines in data["stories"].items():
-        for feed, title in headlines:
+        for feed, title, *rest in headlines:
             n = len(items) + 1
+            summary = rest[0] if rest and summaries else ""
+            feed_title = data["feeds"][str(feed)]
             items.append(
-                RankItem(n, feed, data["feeds"][str(feed)], title, None, NOW - n * 60, "news")
+                RankItem(n, feed, feed_title, title, None, NOW - n * 60, "news", summary=summary)
             )
             label[n] = key
+    return items, label
+
+
+def _pairwise(path: Path, summaries: bool = True) -> tuple[float, float, float, int, int]:
+    """Pairwise precision, recall and F1 of trending()'s clusters against the labels."""
+    items, label = _labelled(path, summaries)
     stories = trending(items, NOW, min_sources=1, size=len(items))
     cluster = {a.id: k for k, s in enumerate(stories) for a in s.articles}
     assert len(cluster) == len(items)
@@ -359,28 +380,57 @@ def _pairwise(path: Path) -> tuple[float, float, float, int, int]:
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     f1 = 2 * precision * recall / (precision + recall)
     print(
-        f"\n{path.name}: {len(items)} headlines, {len(set(label.values()))} stories: "
+        f"\n{path.name}{'' if summaries else ' (headlines only)'}: {len(items)} headlines, "
+        f"{len(set(label.values()))} stories: "
         f"pairwise precision {precision:.3f}, recall {recall:.3f}, F1 {f1:.3f}"
     )
     return precision, recall, f1, len(items), len(set(label.values()))
 
 
 def test_labelled_headlines_precision_and_recall():
+    # the rule of words.py and clusters.py was tuned on this set; its last stories are hard
+    # negatives (one name in two events, one topic in two events). Measured, headlines
+    # alone 0.970 / 0.583, with the summaries 0.985 / 0.723.
+    precision, recall, _, n, stories = _pairwise(FIXTURES / "headlines.json", summaries=False)
+    assert precision >= 0.97 and recall >= 0.55
     precision, recall, _, n, stories = _pairwise(FIXTURES / "headlines.json")
-    assert n >= 250 and stories >= 100
-    # measured 0.976 / 0.618 (the rule of words.py and clusters.py, tuned on this set; its
-    # last 22 stories are hard negatives: one name in two events, one topic in two events)
-    assert precision >= 0.97
-    assert recall >= 0.6
+    assert n >= 290 and stories >= 120
+    assert precision >= 0.98
+    assert recall >= 0.7
 
 
 def test_holdout_headlines_precision_and_recall():
-    # never used to tune the rule; measured 1.000 / 0.526 when the rule was fixed (a wrong
-    # merge in the sidebar is worse than a missed one: precision comes first)
+    # never used to tune the rule (a wrong merge in the sidebar is worse than a missed one:
+    # precision comes first). Headlines alone measured 1.000 / 0.526 when that rule was
+    # fixed; the summaries were written before the summary rule and measured once after it.
+    precision, recall, _, n, stories = _pairwise(FIXTURES / "holdout.json", summaries=False)
+    assert precision >= 0.97 and recall >= 0.5
     precision, recall, _, n, stories = _pairwise(FIXTURES / "holdout.json")
     assert n >= 90 and stories >= 40
-    assert precision >= 0.97
-    assert recall >= 0.5
+    assert precision >= HOLDOUT_PRECISION
+    assert recall >= HOLDOUT_RECALL
+
+
+def test_second_holdout_headlines_precision_and_recall():
+    # written with its summaries before the summary rule was designed, never run while
+    # tuning it: measured once, at the end
+    precision, recall, _, n, stories = _pairwise(FIXTURES / "holdout2.json", summaries=False)
+    assert precision >= HOLDOUT2_BARE_PRECISION
+    precision, recall, _, n, stories = _pairwise(FIXTURES / "holdout2.json")
+    assert n >= 60 and stories >= 20
+    assert precision >= HOLDOUT2_PRECISION
+    assert recall >= HOLDOUT2_RECALL
+
+
+def test_third_holdout_headlines_precision_and_recall():
+    # written after the first two held-out sets were measured (their precision fell short)
+    # and before the summary rule was revised: run once, after the revision
+    precision, recall, _, n, stories = _pairwise(FIXTURES / "holdout3.json", summaries=False)
+    assert precision >= HOLDOUT3_BARE_PRECISION
+    precision, recall, _, n, stories = _pairwise(FIXTURES / "holdout3.json")
+    assert n >= 60 and stories >= 20
+    assert precision >= HOLDOUT3_PRECISION
+    assert recall >= HOLDOUT3_RECALL
 
 
 def test_names_and_figures_are_the_specific_terms():
@@ -485,11 +535,13 @@ def test_every_language_of_the_sets_is_matched_within_itself():
     ]
 
 
-@pytest.mark.parametrize("name", ["headlines.json", "holdout.json"])
+@pytest.mark.parametrize(
+    "name", ["headlines.json", "holdout.json", "holdout2.json", "holdout3.json"]
+)
 def test_prefix_filter_loses_no_match(name: str) -> None:
     # the candidate index must find every pair the rule would match comparing all pairs
     data = json.loads((FIXTURES / name).read_text(encoding="utf-8"))
-    titles = [t for headlines in data["stories"].values() for _, t in headlines]
+    titles = [t for headlines in data["stories"].values() for _, t, *_ in headlines]
     rng = random.Random(5)
     for _ in range(3):
         rng.shuffle(titles)
@@ -636,3 +688,147 @@ def test_ranking_imports_neither_textual_nor_sqlite():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip() == "[]"
+
+
+# --- summaries ----------------------------------------------------------------------------------
+
+
+def test_summary_text_drops_markup_boilerplate_and_the_headline_again():
+    assert summary_text("<p>Mayor <b>Okafor</b> &amp; council agree &#8364;5m plan</p>") == (
+        "Mayor Okafor & council agree \u20ac5m plan"
+    )
+    assert summary_text("Read more at The Morning Ledger.") == ""
+    assert summary_text("Click here to read the full story.") == ""
+    assert summary_text("Weiterlesen") == ""
+    assert summary_text(
+        "Rates rise to 5%. The post Rates rise appeared first on Example Wire."
+    ) == ("Rates rise to 5%.")
+    assert summary_text("Bus strike called off", "Bus strike called off") == ""
+    long = "Word " * 200
+    assert len(summary_text(long)) <= 300
+    # days and months are neither names nor much evidence
+    terms = summary_terms("The club beat Eastport on Saturday in March, Okafor scoring twice.")
+    assert {"okafor", "eastport"} <= terms.specific
+    assert not {"saturday", "march"} & terms.specific and terms["saturday"] <= 0.5
+
+
+def _summarised(rows: list[tuple[int, str, str]]) -> list[RankItem]:
+    return [
+        RankItem(n, feed, FEEDS[feed], title, None, NOW - n * 60, "news", summary=text)
+        for n, (feed, title, text) in enumerate(rows, 1)
+    ]
+
+
+FLOOD_VISIT = [
+    (
+        2,
+        "PM tours flooded northern towns and promises aid",
+        "Erik Holm promised £50m in emergency aid during a visit to flooded Tarnby and "
+        "Eskdale on Monday.",
+    ),
+    (
+        4,
+        "Prime minister promises aid on visit to flooded towns",
+        "The prime minister pledged £50m for flood-hit Tarnby and Eskdale on his visit on Monday.",
+    ),
+]
+
+
+def test_a_summary_joins_paraphrased_headlines():
+    with_summaries = trending(_summarised(FLOOD_VISIT), NOW, min_sources=1, size=10)
+    assert [sorted(a.id for a in s.articles) for s in with_summaries] == [[1, 2]]
+    # the headlines alone share too little
+    bare = _summarised([(feed, title, "") for feed, title, _ in FLOOD_VISIT])
+    assert len(trending(bare, NOW, min_sources=1, size=10)) == 2
+    # an unhelpful summary takes no part
+    unhelpful = _summarised([(feed, title, "Read more") for feed, title, _ in FLOOD_VISIT])
+    assert len(trending(unhelpful, NOW, min_sources=1, size=10)) == 2
+
+
+def test_a_summary_does_not_join_one_name_in_two_events():
+    items = _summarised(
+        [
+            (
+                3,
+                "Mayor Okafor unveils plan for free buses for under-18s",
+                "Mayor Grace Okafor announced plans for free bus travel for under-18s in "
+                "Harbour City from April.",
+            ),
+            (
+                2,
+                "Mayor Okafor cleared of wrongdoing in expenses inquiry",
+                "An inquiry cleared Harbour City Mayor Grace Okafor of wrongdoing over her "
+                "expenses claims.",
+            ),
+        ]
+    )
+    assert len(trending(items, NOW, min_sources=1, size=10)) == 2
+
+
+def test_cache_with_summaries_follows_the_window():
+    # the labelled set with its summaries, fed in overlapping windows: the cache (and its
+    # summary index, updated by what came and went) gives what a fresh run gives
+    items, _ = _labelled(FIXTURES / "headlines.json")
+    cache = TrendingCache()
+
+    def groups(stories: list) -> list[list[int]]:
+        return sorted(sorted(a.id for a in s.articles) for s in stories)
+
+    for start, end in [(0, 260), (40, 200), (0, 120), (100, 260), (0, 260)]:
+        part = items[start:end]
+        cold = trending(part, NOW, min_sources=1, size=1000)
+        warm = trending(part, NOW, min_sources=1, size=1000, cache=cache)
+        assert groups(warm) == groups(cold)
+    # an edited summary is read again
+    edited = [
+        RankItem(it.id, it.feed_id, it.feed_title, it.title, None, it.published, "news", 0, "")
+        for it in items
+    ]
+    assert groups(trending(edited, NOW, min_sources=1, size=1000, cache=cache)) == groups(
+        trending(edited, NOW, min_sources=1, size=1000)
+    )
+
+
+def test_trending_from_a_store_reads_summaries_and_rereads_an_edited_one(home: Path) -> None:
+    # a real store: the summaries are stored as feeds send them (HTML; the long one deflated)
+    import time as _time
+    from datetime import UTC, datetime
+
+    from newsreader.model import ParsedFeed
+    from newsreader.ranking.stories import trending_stories
+    from newsreader.runtime import Runtime
+    from newsreader.store import FetchOutcome
+
+    (home / "config" / "config.toml").write_text(
+        '[[feeds]]\nurl = "https://a.example/rss"\ntitle = "The Morning Ledger"\n\n'
+        '[[feeds]]\nurl = "https://b.example/rss"\ntitle = "Northfield Gazette"\n',
+        encoding="utf-8",
+    )
+    now = _time.time()
+    long_tail = " The visit was his third to the region this year." * 6  # > 200 bytes
+    (a_title, a_summary), (b_title, b_summary) = [(t, s) for _, t, s in FLOOD_VISIT]
+    rt = Runtime.load(None, None)
+
+    def record(url: str, title: str, summary: str | None) -> None:
+        article = ParsedArticle(
+            title=title,
+            guid=f"{url}#1",
+            link=url.replace("/rss", "/1"),
+            published=datetime.fromtimestamp(now - 3600, UTC),
+            summary_html=summary,
+        )
+        feed = ParsedFeed(title=None, site_link=None, articles=[article])
+        store.record_fetch(ids[url], FetchOutcome(status=200), feed, now=now, keep_title=True)
+
+    with rt.open_store() as store:
+        ids = store.sync_feeds(rt.feeds)
+        record("https://a.example/rss", a_title, f"<p>{a_summary}{long_tail}</p>")
+        record("https://b.example/rss", b_title, f"<p>{b_summary} &amp; more</p>")
+        cache = TrendingCache()
+        cold = trending_stories(store, rt.settings, now)
+        warm = [trending_stories(store, rt.settings, now, cache) for _ in range(2)][-1]
+        assert [s.sources for s in cold] == [s.sources for s in warm] == [2]
+        # the feed edits its summary to a "Read more": the story falls apart, cache or not
+        record("https://b.example/rss", b_title, "Read more")
+        assert trending_stories(store, rt.settings, now, cache) == []
+        assert trending_stories(store, rt.settings, now) == []
