@@ -266,9 +266,12 @@ class Store:
         with self.write() as db:
             if parsed is not None:
                 last_id = one(db, "SELECT coalesce(max(id), 0) FROM articles")[0]
-                new, updated = upsert(db, feed_id, parsed, now, self._classify)
+                changed: list[int] = []
+                new, updated = upsert(db, feed_id, parsed, now, self._classify, changed)
                 if new and self._rules:
                     rules.apply_to_new(db, self._rules, feed_id, last_id, now)
+                if changed and self._rules:  # a new title or text may match other rules
+                    rules.apply_to_updated(db, self._rules, changed, now)
                 if parsed.title and not keep_title:
                     db.execute("UPDATE feeds SET title = ? WHERE id = ?", (parsed.title, feed_id))
                 if parsed.site_link:

@@ -118,6 +118,22 @@ def apply_to_new(
     return _owned_states(db, compiled, scope, sp) + _user_states(db, compiled, scope, sp)
 
 
+def apply_to_updated(
+    db: sqlite3.Connection, rules: Sequence[RuleConfig], ids: Sequence[int], now: float
+) -> int:
+    """Inside the caller's write transaction: hide, highlight and tags recomputed for
+    articles a feed changed (read and star acted once, when they were new)."""
+    if not rules:
+        return 0
+    compiled = _compile(rules, now)
+    changed = 0
+    for k in range(0, len(ids), 500):  # SQLite's bound-variable limit
+        chunk = list(ids[k : k + 500])
+        scope = "a.id IN (" + ",".join("?" * len(chunk)) + ")"
+        changed += _owned_states(db, compiled, scope, chunk)
+    return changed
+
+
 def needs_pass(db: sqlite3.Connection, rules: Sequence[RuleConfig]) -> bool:
     """Whether the stored articles were last ruled by other rules than these."""
     return _stored(db) != sorted(signature(r) for r in rules)

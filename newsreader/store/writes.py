@@ -30,8 +30,10 @@ def upsert(
     parsed: ParsedFeed | PreparedFeed,
     now: float,
     classify: Classifier | None = None,
+    updated_ids: list[int] | None = None,
 ) -> tuple[int, int]:
-    """Insert new and changed articles of one parsed feed; returns (new, updated).
+    """Insert new and changed articles of one parsed feed; returns (new, updated), and
+    puts the ids of the updated articles in ``updated_ids`` when given.
 
     Runs inside the caller's write transaction. Read/starred state is never reset. A
     ParsedFeed is prepared here; the refresh's workers send PreparedFeeds (prepared.py).
@@ -137,8 +139,9 @@ def upsert(
         if r is None:
             index_row(db, article_id)
     add_terms(db, [f"{title}\n{text}" for _, title, text in rows])
-    new, updated = len(inserts), len(updates)
-    return new, updated
+    if updated_ids is not None:
+        updated_ids.extend(updates)
+    return len(inserts), len(updates)
 
 
 def link_copies(db: sqlite3.Connection, new_links: list[tuple[int, str]]) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug import Response
 
 from newsreader.cli import main
 from newsreader.model import View
@@ -180,3 +181,30 @@ def test_search_takes_the_query_language_and_new_since_finds_only_new(
     assert titles(capsys, "--new-since", "2000-01-01T00:00Z", "--limit", "1") == [
         "Comet seen over Oslo"
     ]
+
+
+def test_an_article_the_feed_edits_is_ruled_again(
+    home: Path, httpserver: HTTPServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A feed retitling a story ("Rail strike" -> "Sponsored: ...") hides it; a retitle away
+    from the rule brings it back. Read and star rules acted once, when it was new."""
+    items = list(ITEMS)
+    httpserver.expect_request("/feed").respond_with_handler(
+        lambda _req: Response(rss(items), mimetype="application/rss+xml")
+    )
+    write_config(home, httpserver.url_for("/feed"), RULES)
+    assert run(capsys, "refresh")[0] == 0
+    assert "Rail strike called off" in titles(capsys)
+    items[3] = ("Sponsored: rail travel deals", "Bo Chen", "Trains run again on Monday.")
+    items[1] = ("Mars rover finds water ice", "Ann Lee", "Now with a comet.")
+    assert run(capsys, "refresh", "--force")[0] == 0
+    assert "Sponsored: rail travel deals" in titles(capsys, "--hidden")
+    assert "Sponsored: rail travel deals" not in titles(capsys)
+    items[3] = ("Rail strike over, trains run", "Bo Chen", "Trains run again on Monday.")
+    assert run(capsys, "refresh", "--force")[0] == 0
+    assert "Rail strike over, trains run" in titles(capsys)
+    assert titles(capsys, "--hidden") == [
+        "Advertorial: crypto gold rush",
+        "Sponsored: the best mattress of 2026",
+    ]
+    assert "Mars rover finds water ice" in titles(capsys, "--starred")
