@@ -80,6 +80,12 @@ async def test_a_trending_story_shows_every_source_then_marks_and_undoes(home: P
         chosen = screen.sources.items[1]
         assert chosen.title[:30] in pane_text(screen.article_view)
         assert read_marks(rt, [chosen.id])[chosen.id]
+        # tab and shift+tab move between the sources and the article
+        screen.sources.focus()
+        await pilot.press("tab")
+        assert screen.focused is screen.article_view
+        await pilot.press("shift+tab")
+        assert screen.focused is screen.sources
 
         # mark story read: every source; u: back as they were (the one read stays read)
         await pilot.press("M")

@@ -36,6 +36,7 @@ from newsreader.tui.host import (
 )
 from newsreader.tui.screens.feeds import FeedsScreen, item_view
 from newsreader.tui.screens.links import copy_link, open_link
+from newsreader.tui.screens.panes import PaneCycle
 from newsreader.tui.widgets.article import ArticleView, picture_slots
 from newsreader.tui.widgets.feeds import FeedItem
 from newsreader.tui.widgets.headlines import HeadlineList, Key
@@ -112,7 +113,7 @@ class ViewRows:
         return rows[-1] if rows else None
 
 
-class MainScreen(Screen[None], inherit_bindings=False):
+class MainScreen(PaneCycle, Screen[None], inherit_bindings=False):
     """Screen's own tab/shift+tab bindings are dropped so next_pane/prev_pane (rebindable)
     get those keys."""
 
@@ -452,18 +453,6 @@ class MainScreen(Screen[None], inherit_bindings=False):
         if not self.narrow or self.sidebar_overlay:
             panes += [self.trending, self.opinion]
         return panes
-
-    def _cycle(self, step: int) -> None:
-        panes = self._panes()
-        focused = self.focused
-        index = panes.index(focused) if focused in panes else 0
-        panes[(index + step) % len(panes)].focus()
-
-    def action_next_pane(self) -> None:
-        self._cycle(1)
-
-    def action_prev_pane(self) -> None:
-        self._cycle(-1)
 
     def action_page_article(self) -> None:
         view = self.article_view

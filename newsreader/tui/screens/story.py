@@ -24,6 +24,7 @@ from newsreader.sanitize import clean_line, safe_url
 from newsreader.tui.bindings import bindings_for
 from newsreader.tui.host import Host, StoryLoaded
 from newsreader.tui.screens.links import copy_link, open_link
+from newsreader.tui.screens.panes import PaneCycle
 from newsreader.tui.widgets.article import ArticleView
 from newsreader.tui.widgets.coverage import CoverageList
 from newsreader.tui.widgets.headlines import age
@@ -49,7 +50,7 @@ def _quit_keys() -> str:
     return next(k.keys for k in KEYS if k.id == "quit")
 
 
-class StoryScreen(Screen[bool], inherit_bindings=False):
+class StoryScreen(PaneCycle, Screen[bool], inherit_bindings=False):
     """Dismissed with True when it changed read or star marks (the main screen re-reads)."""
 
     DEFAULT_CSS = """
@@ -305,18 +306,6 @@ class StoryScreen(Screen[bool], inherit_bindings=False):
             self.sources.focus()
             return
         self.dismiss(self.changed)
-
-    def _cycle(self, step: int) -> None:
-        panes = self._panes()
-        focused = self.focused
-        index = panes.index(focused) if focused in panes else 0
-        panes[(index + step) % len(panes)].focus()
-
-    def action_next_pane(self) -> None:
-        self._cycle(1)
-
-    def action_prev_pane(self) -> None:
-        self._cycle(-1)
 
     def _target(self) -> ArticleRow | None:
         """The source a key acts on: the one being read when the article has focus, else the
