@@ -267,13 +267,13 @@ def _language(words: list[str], ascii_only: bool) -> str:
     # (words are casefolded already: only the non-ASCII ones have accents to drop)
     both = [(w, w if w.isascii() else fold(w)) for w in words]
     en = lexicon("en").zipf
-    known = sum(1 for w, f in both if w in en or f in en)
+    known = len([w for w, f in both if w in en or f in en])  # (a list: faster than sum())
     if ascii_only and known * 4 >= len(words) * 3:
         return "en"
     best, best_known = "en", known
     for lang in _LATIN[1:]:
         table = lexicon(lang).zipf
-        n = sum(1 for w, f in both if w in table or f in table)
+        n = len([w for w, f in both if w in table or f in table])
         if n > best_known:
             best, best_known = lang, n
     return best
