@@ -294,9 +294,9 @@ def _doc(it: RankItem, terms: Terms) -> _Doc | None:
 
 @contextmanager
 def _no_gc() -> Iterator[None]:
-    """The cyclic garbage collector paused: clustering makes many small containers (and no
-    cycles), so it would run full collections over the whole process's heap, a third of a
-    cold run. Refcounting still frees everything."""
+    """The cyclic garbage collector paused (trending, story_of): clustering makes many small
+    containers (and no cycles), so it would run full collections over the whole process's
+    heap, a third of a cold run. Refcounting still frees everything."""
     was = gc.isenabled()
     gc.disable()
     try:
@@ -308,11 +308,6 @@ def _no_gc() -> Iterator[None]:
 
 def _clustered(items: Sequence[RankItem], cache: TrendingCache | None) -> list[int]:
     """Union-find parents over ``items`` (in :data:`_input_order`)."""
-    with _no_gc():
-        return _clustered_now(items, cache)
-
-
-def _clustered_now(items: Sequence[RankItem], cache: TrendingCache | None) -> list[int]:
     links = [it.link for it in items]
     if cache is None:
         entries = [_entry(it) for it in items]
@@ -778,6 +773,7 @@ def _story(members: list[RankItem], now: float, decay: float) -> Story:
     return Story(lead.title, sources, score, members, lead)
 
 
+@_no_gc()
 def trending(
     items: Sequence[RankItem],
     now: float,
@@ -821,6 +817,7 @@ def trending(
     return stories[:size]
 
 
+@_no_gc()
 def story_of(
     items: Sequence[RankItem],
     article_id: int,
