@@ -77,9 +77,11 @@ set.
 
 from __future__ import annotations
 
+import gc
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 from operator import attrgetter
@@ -136,8 +138,9 @@ class Story:
 
 
 class TrendingCache:
-    """Memoises each article's weighed terms (words.title_terms, words.summary_terms) and
-    the summary pass's index between refreshes.
+    """Memoises each article's weighed terms (words.title_terms, words.summary_terms), the
+    summary pass's index, and the headline pass's matches between refreshes (only the pairs
+    of new or changed headlines are judged again).
 
     Keyed by article id and checked against its title, feed title and summary, so an edited
     article is recomputed. Each :func:`trending` call keeps only the ids it saw, so the cache
@@ -145,11 +148,12 @@ class TrendingCache:
     articles that came and went, not rebuilt.
     """
 
-    __slots__ = ("_entries", "_index", "hits", "misses", "summaries")
+    __slots__ = ("_entries", "_index", "_pairs", "hits", "misses", "summaries")
 
     def __init__(self) -> None:
         self._entries: dict[int, _Entry] = {}
         self._index = _PairIndex()
+        self._pairs = _PairMemo()  # the headline pass's last matches
         # stories.py's: each article's content hash and summary text as last read
         self.summaries: dict[int, tuple[str, str]] = {}
         self.hits = 0
@@ -161,6 +165,7 @@ class TrendingCache:
     def clear(self) -> None:
         self._entries.clear()
         self._index = _PairIndex()
+        self._pairs = _PairMemo()
         self.summaries.clear()
 
     def _tokens_for(self, items: Sequence[RankItem]) -> tuple[list[_Entry], _PairIndex]:
@@ -287,6 +292,20 @@ def _doc(it: RankItem, terms: Terms) -> _Doc | None:
     return _Doc(both, sum(both.values()), tuple(keys), pairs)
 
 
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector paused (trending, story_of): clustering makes many small
+    containers (and no cycles), so it would run full collections over the whole process's
+    heap, a third of a cold run. Refcounting still frees everything."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _clustered(items: Sequence[RankItem], cache: TrendingCache | None) -> list[int]:
     """Union-find parents over ``items`` (in :data:`_input_order`)."""
     links = [it.link for it in items]
@@ -303,6 +322,7 @@ def _clustered(items: Sequence[RankItem], cache: TrendingCache | None) -> list[i
         ids=[it.id for it in items],
         keysets=[e[5] for e in entries],
         weights=[e[6] for e in entries],
+        memo=None if cache is None else cache._pairs,
     )
 
 
@@ -359,8 +379,10 @@ def _cluster(
     ids: Sequence[int] = (),
     keysets: Sequence[frozenset[str]] | None = None,
     weights: Sequence[float] | None = None,
+    memo: _PairMemo | None = None,
 ) -> list[int]:
-    """Union-find parents over items (index order must be deterministic)."""
+    """Union-find parents over items (index order must be deterministic; ``memo`` needs
+    ``ids``)."""
     n = len(terms)
     parent = list(range(n))
     specs = [getattr(s, "specific", _NONE) for s in terms]
@@ -399,72 +421,96 @@ def _cluster(
     named = [_named(sp) for sp in specs]
     matches: list[tuple[float, int, int]] = []  # (-weight, j, i): strongest first once sorted
     votes: list[tuple[int, int]] = []  # near misses: enough of them join two stories
-    for i, s in enumerate(terms):
-        mine = keys[i]
-        size = len(mine)
-        if size < min_shared:
-            continue
-        ranked = sorted(mine, key=key)
-        ahead = total = totals[i]
-        prefix: list[str] = []
-        for k, w in enumerate(ranked):
-            if ahead < min_weight - 1e-9 or size - k < min_shared:
-                break
-            prefix.append(w)
-            ahead -= s[w]
-        postings: list[list[int]] = []
-        for w in prefix:
-            posting = index.get(w)
-            if posting is None:
-                index[w] = [i]
+
+    def judge(i: int, j: int) -> None:
+        """Whether headlines i and j (j < i) match or nearly match (a vote)."""
+        mine, s, total = keys[i], terms[i], totals[i]
+        both = mine & keys[j]
+        if len(both) < min_shared:
+            return
+        other = terms[j]
+        weight = 0.0
+        for w in both:
+            a, b = s[w], other[w]
+            weight += a if a < b else b
+        if weight < min_weight:
+            return
+        lighter = total if total < totals[j] else totals[j]
+        if weight < min_overlap * lighter - 1e-9:
+            return
+        # the stricter rules for pairs that share only a topic, or whose names clash
+        spec_i, spec_j = specs[i], specs[j]
+        if both.isdisjoint(spec_i) and both.isdisjoint(spec_j):
+            # no shared name or figure; if each has its own, two events (2.0: never)
+            if spec_i and spec_j:
+                need = 2.0
+            elif named[i] or named[j]:  # one names a place or party
+                need = DICE_TOPIC_NAMED
             else:
-                postings.append(posting)
-        if not postings and use_prefix:
-            continue
-        candidates: Iterable[int] = (
-            (postings[0] if len(postings) == 1 else set().union(*postings))
-            if use_prefix
-            else range(i)  # every earlier headline: the tests' check of the filter
-        )
-        for j in candidates:
-            both = mine & keys[j]
-            if len(both) < min_shared:
+                need = DICE_TOPIC
+        elif (spec_i - both) and (spec_j - both):
+            need = DICE_CONFLICT if not both.isdisjoint(spec_i & spec_j) else 2.0
+        elif len(both & (spec_i | spec_j)) >= 2:
+            need = DICE_TWO_NAMED  # two names or figures in common: "Storm Elsa, 90mph"
+        elif not _named(both & (spec_i | spec_j)):
+            need = DICE_FIGURE  # a figure in common: "rates rise to 5%"
+        else:
+            need = DICE_NAMED
+        both_totals = total + totals[j]
+        if 2.0 * weight >= need * both_totals - 1e-9:
+            matches.append((-weight, j, i))
+        elif need < 2.0 and 2.0 * weight >= (need - VOTE_GAP) * both_totals:
+            votes.append((j, i))
+
+    # With a memo (the TrendingCache's), only the pairs of a headline whose inputs to judge()
+    # changed since the last run are judged again; the others' results are carried over.
+    inputs: list[_PairInputs] = []
+    dirty: list[int] = []
+    if memo is not None:
+        inputs = [(terms[i], keys[i], totals[i], specs[i]) for i in range(n)]
+        seen = memo.inputs
+        for i in range(n):
+            prev = seen.get(ids[i])
+            if prev is None or prev[0] is not terms[i] or prev[1:] != inputs[i][1:]:
+                dirty.append(i)
+    if memo is not None and memo.inputs and len(dirty) * 4 <= n:
+        _judge_again(memo, ids, keys, dirty, min_shared, judge, matches, votes)
+    else:
+        for i, s in enumerate(terms):
+            mine = keys[i]
+            size = len(mine)
+            if size < min_shared:
                 continue
-            other = terms[j]
-            weight = 0.0
-            for w in both:
-                a, b = s[w], other[w]
-                weight += a if a < b else b
-            if weight < min_weight:
-                continue
-            lighter = total if total < totals[j] else totals[j]
-            if weight < min_overlap * lighter - 1e-9:
-                continue
-            # the stricter rules for pairs that share only a topic, or whose names clash
-            spec_i, spec_j = specs[i], specs[j]
-            if both.isdisjoint(spec_i) and both.isdisjoint(spec_j):
-                # no shared name or figure; if each has its own, two events (2.0: never)
-                if spec_i and spec_j:
-                    need = 2.0
-                elif named[i] or named[j]:  # one names a place or party
-                    need = DICE_TOPIC_NAMED
+            ranked = sorted(mine, key=key)
+            ahead = totals[i]
+            prefix: list[str] = []
+            for k, w in enumerate(ranked):
+                if ahead < min_weight - 1e-9 or size - k < min_shared:
+                    break
+                prefix.append(w)
+                ahead -= s[w]
+            postings: list[list[int]] = []
+            for w in prefix:
+                posting = index.get(w)
+                if posting is None:
+                    index[w] = [i]
                 else:
-                    need = DICE_TOPIC
-            elif (spec_i - both) and (spec_j - both):
-                need = DICE_CONFLICT if not both.isdisjoint(spec_i & spec_j) else 2.0
-            elif len(both & (spec_i | spec_j)) >= 2:
-                need = DICE_TWO_NAMED  # two names or figures in common: "Storm Elsa, 90mph"
-            elif not _named(both & (spec_i | spec_j)):
-                need = DICE_FIGURE  # a figure in common: "rates rise to 5%"
-            else:
-                need = DICE_NAMED
-            both_totals = total + totals[j]
-            if 2.0 * weight >= need * both_totals - 1e-9:
-                matches.append((-weight, j, i))
-            elif need < 2.0 and 2.0 * weight >= (need - VOTE_GAP) * both_totals:
-                votes.append((j, i))
-        for posting in postings:
-            posting.append(i)
+                    postings.append(posting)
+            if not postings and use_prefix:
+                continue
+            candidates: Iterable[int] = (
+                (postings[0] if len(postings) == 1 else set().union(*postings))
+                if use_prefix
+                else range(i)  # every earlier headline: the tests' check of the filter
+            )
+            for j in candidates:
+                judge(i, j)
+            for posting in postings:
+                posting.append(i)
+    if memo is not None:
+        memo.inputs = {ids[i]: inputs[i] for i in range(n)}
+        memo.matches = [(w, ids[j], ids[i]) for w, j, i in matches]
+        memo.votes = [(ids[j], ids[i]) for j, i in votes]
 
     # Strongest matches first. Two stories of several headlines each are only joined by a
     # second match between them (or one very strong one): one headline that shares a couple
@@ -500,6 +546,67 @@ def _cluster(
             if first != i:
                 _union(parent, first, i)
     return parent
+
+
+# What judge() reads of one headline: its terms (the cache's object: a new one is a changed
+# article), its terms and total weight without the window's common terms, its names.
+_PairInputs = tuple[dict[str, float], frozenset[str], float, frozenset[str]]
+
+
+class _PairMemo:
+    """The headline pass's last results by article id: each headline's inputs to the pair
+    rule, and the matches and votes among them. A pair of unchanged headlines is judged as
+    before, so a refresh judges only the pairs of new or changed ones."""
+
+    __slots__ = ("inputs", "matches", "votes")
+
+    def __init__(self) -> None:
+        self.inputs: dict[int, _PairInputs] = {}
+        self.matches: list[tuple[float, int, int]] = []  # (-weight, id j, id i), j before i
+        self.votes: list[tuple[int, int]] = []  # (id j, id i)
+
+
+def _judge_again(
+    memo: _PairMemo,
+    ids: Sequence[int],
+    keys: list[frozenset[str]],
+    dirty: list[int],
+    min_shared: int,
+    judge: Callable[[int, int], None],
+    matches: list[tuple[float, int, int]],
+    votes: list[tuple[int, int]],
+) -> None:
+    """The memo's matches and votes between unchanged headlines, and judge() of every pair
+    with a ``dirty`` one that shares a term (a superset of the prefix filter's candidates:
+    the rule decides, so the results are the same)."""
+    position = {key: i for i, key in enumerate(ids)}
+    changed = set(dirty)
+    for weight, a, b in memo.matches:
+        j, i = position.get(a), position.get(b)
+        if j is not None and i is not None and j not in changed and i not in changed:
+            matches.append((weight, j, i))
+    for a, b in memo.votes:
+        j, i = position.get(a), position.get(b)
+        if j is not None and i is not None and j not in changed and i not in changed:
+            votes.append((j, i))
+    if not dirty:
+        return
+    postings: dict[str, list[int]] = {}
+    for i, mine in enumerate(keys):
+        if len(mine) >= min_shared:
+            for w in mine:
+                posting = postings.get(w)
+                if posting is None:
+                    postings[w] = [i]
+                else:
+                    posting.append(i)
+    for i in dirty:
+        if len(keys[i]) < min_shared:
+            continue
+        for j in sorted(set().union(*(postings[w] for w in keys[i]))):
+            if j == i or (j > i and j in changed):  # two changed ones: judged once, as j
+                continue
+            judge(j, i) if j > i else judge(i, j)
 
 
 def _join_by_summaries(
@@ -666,6 +773,7 @@ def _story(members: list[RankItem], now: float, decay: float) -> Story:
     return Story(lead.title, sources, score, members, lead)
 
 
+@_no_gc()
 def trending(
     items: Sequence[RankItem],
     now: float,
@@ -709,6 +817,7 @@ def trending(
     return stories[:size]
 
 
+@_no_gc()
 def story_of(
     items: Sequence[RankItem],
     article_id: int,

@@ -267,13 +267,13 @@ def _language(words: list[str], ascii_only: bool) -> str:
     # (words are casefolded already: only the non-ASCII ones have accents to drop)
     both = [(w, w if w.isascii() else fold(w)) for w in words]
     en = lexicon("en").zipf
-    known = sum(1 for w, f in both if w in en or f in en)
+    known = len([w for w, f in both if w in en or f in en])  # (a list: faster than sum())
     if ascii_only and known * 4 >= len(words) * 3:
         return "en"
     best, best_known = "en", known
     for lang in _LATIN[1:]:
         table = lexicon(lang).zipf
-        n = sum(1 for w, f in both if w in table or f in table)
+        n = len([w for w, f in both if w in table or f in table])
         if n > best_known:
             best, best_known = lang, n
     return best
@@ -285,7 +285,9 @@ def _tokens(text: str) -> list[str]:
         text = _APOSTROPHE.sub("", _POSSESSIVE.sub("", _ELISION.sub(r"\1 ", text)))
     if _DIGIT.search(text):
         text = _DECIMAL_COMMA.sub(".", _THOUSANDS.sub("", text))
-        text = _PER_CENT.sub("%", text.replace(" %", "%"))
+        text = text.replace(" %", "%")
+        if "cent" in text or "prozent" in text or "процент" in text:  # _PER_CENT's words
+            text = _PER_CENT.sub("%", text)
     return _TOKEN.findall(text)
 
 
@@ -512,6 +514,14 @@ _BOILERPLATE = re.compile(
     r"continue reading|weiterlesen|mehr lesen|lire la suite|en savoir plus|leer m[aá]s|"
     r"seguir leyendo|подробнее|читайте|читать далее)\b.*"
 )
+# Every phrase of _BOILERPLATE holds one of these (in lower case), so a summary without any
+# skips the regex; one with a character that (?i) matches to their letters though lower()
+# does not (ı, İ, ſ, old Cyrillic forms) always runs it.
+_BOILERPLATE_HINTS = (
+    "read", "post", "click", "weiter", "mehr", "lire", "savoir", "leer", "seguir",
+    "подробнее", "чита",
+)  # fmt: skip
+_ODD_CASE = re.compile("[\u0130\u0131\u017f\u1c80-\u1c88]")
 _CALENDAR_WORDS = """
 monday tuesday wednesday thursday friday saturday sunday january february march april may june
 july august september october november december
@@ -529,7 +539,11 @@ def summary_text(summary: str, title: str = "") -> str:
         import html
 
         text = html.unescape(_TAG.sub(" ", text))
-    text = _BOILERPLATE.sub(" ", text)
+    low = text.lower()
+    if any(h in low for h in _BOILERPLATE_HINTS) or (
+        not text.isascii() and _ODD_CASE.search(text) is not None
+    ):
+        text = _BOILERPLATE.sub(" ", text)
     text = " ".join(text.split())[:SUMMARY_CHARS]
     if title and fold(text).startswith(fold(title.strip())):
         text = text[len(title.strip()) :]
@@ -546,7 +560,7 @@ def summary_terms(summary: str, title: str = "", feed_title: str = "") -> Terms:
     text = summary_text(summary, title)
     if not text:
         return _EMPTY
-    out = title_terms(text, feed_title, prose=True)
+    out = _prose_terms(text, feed_title)
     specific = out.specific | out.opened
     for stem in _calendar_stems(out):
         out[stem] = min(out[stem], W_WEAK)
@@ -568,3 +582,156 @@ def _calendar_stems(terms: dict[str, float]) -> list[str]:
 
 class _Calendar:
     stems: frozenset[str] | None = None  # English stems of _CALENDAR, read at first use
+
+
+# The summary path: title_terms(text, prose=True) without what a summary never uses (which
+# words it writes in lower case), in one regex pass for the names. A summary is tokenised
+# for every article of the window on a cold start, so this is trending's cold cost.
+
+# a run of non-letters, then a word (_CASED_WORD): findall gives each word with the gap before
+_GAP_WORD = re.compile(r"([\W\d_]*)([^\W\d_]+)")
+_CLAUSE_GAPS: dict[str, bool] = {}  # gap -> holds a clause break (gaps repeat: ", ", ". ")
+
+
+def _prose_names(text: str) -> tuple[set[str], set[str], list[list[str]]]:
+    """:func:`_names` of prose (names, openers, runs): the same rule, one word at a time."""
+    names: set[str] = set()
+    openers: set[str] = set()
+    runs: list[list[str]] = []
+    shouting = text.isupper()
+    gaps = _CLAUSE_GAPS
+    prev = ""  # the previous word when capitalised (undecided until the next word is seen)
+    prev_opener = in_run = False
+    first = True
+    for gap, word in _GAP_WORD.findall(text):
+        upper = word[0].isupper()
+        if first:
+            opener, single, first = True, False, False
+        elif len(gap) == 1:  # one character between: never a clause break
+            opener, single = False, True
+        else:
+            single = False
+            hit = gaps.get(gap)
+            if hit is None:
+                if len(gaps) >= 4096:
+                    gaps.clear()
+                hit = gaps[gap] = _CLAUSE_BREAK.search(gap) is not None
+            opener = hit
+        if prev:
+            titled = single and upper  # followed by a capitalised word: part of a name
+            if len(prev) >= 2 and prev.isupper() and not shouting:
+                names.add(prev.casefold())
+            elif not shouting:
+                (openers if prev_opener or titled else names).add(prev.casefold())
+            if titled:
+                if in_run:
+                    runs[-1].append(word.casefold())
+                else:
+                    runs.append([prev.casefold(), word.casefold()])
+            in_run = titled
+        else:
+            in_run = False
+        prev, prev_opener = (word, opener) if upper else ("", False)
+    if prev:
+        if len(prev) >= 2 and prev.isupper() and not shouting:
+            names.add(prev.casefold())
+        elif not shouting:
+            (openers if prev_opener else names).add(prev.casefold())
+    return names, openers, runs
+
+
+def _prose_terms(text: str, feed_title: str = "") -> Terms:
+    """``title_terms(text, feed_title, prose=True)`` but for ``Terms.lower`` (left empty)."""
+    tokens = _tokens(text)
+    if feed_title:
+        own = _feed_words(feed_title)
+        if own:
+            tokens = [t for t in tokens if t not in own]
+    out = Terms()
+    specific: set[str] = set()
+    words: list[str] = []
+    japanese = _KANA.search(text) is not None
+    if _CJK.search(text) is None:  # (casefolding makes no CJK character: checked)
+        # numbers first, then words, as the loop below would
+        for tok in [t for t in tokens if t[0].isdigit()]:
+            term, weight = _number(tok)
+            if weight:
+                out[term] = max(weight, out.get(term, 0.0))
+                if weight >= W_NUMBER:
+                    specific.add(term)
+        words = [t for t in tokens if not t[0].isdigit()]
+        tokens = []
+    for tok in tokens:
+        if tok[0].isdigit():
+            term, weight = _number(tok)
+            if weight:
+                out[term] = max(weight, out.get(term, 0.0))
+                if weight >= W_NUMBER:
+                    specific.add(term)
+        elif _CJK.search(tok):
+            cjk = lexicon("ja" if japanese else "cjk")
+            for run in _CJK_RUN.findall(tok):
+                pairs = [run[i : i + 2] for i in range(len(run) - 1)] or [run]
+                for pair in pairs:
+                    for term, weight in cjk.cjk(pair):
+                        out[term] = max(weight, out.get(term, 0.0))
+            words.extend(_CJK.sub(" ", tok).split())
+        else:
+            words.append(tok)
+    if words:
+        joined = " ".join(words)
+        lang = "ru" if _CYRILLIC.search(joined) else _language(words, joined.isascii())
+        lex = lexicon(lang)
+        if not _has_upper(text):
+            names, openers = _NO_NAMES, _NO_NAMES
+        elif not _has_upper(text[1:]):
+            first = _CASED_WORD.search(text)
+            names = _NO_NAMES
+            openers = {first.group().casefold()} if first else _NO_NAMES
+        else:
+            names, openers, runs = _prose_names(text)
+            for run in runs:  # a name of several words counts once: its rarest word
+                members = [w for w in run if w in names or w in openers]
+                if len(members) > 1:
+                    keep = max(members, key=lambda w: (_top_weight(lex, w), w))
+                    for w in members:
+                        if w != keep:
+                            names.discard(w)
+                            openers.discard(w)
+        if lang in _COMPOUNDING:
+            names = {w for w in names if w.upper() in text}
+            openers = _NO_NAMES
+        opened: set[str] = set()
+        memo, zipf = lex.terms_of, lex.zipf
+        # each word once (a repeat adds nothing; first occurrences keep the terms' order)
+        for w in dict.fromkeys(words):
+            terms = memo.get(w)
+            if terms is None:
+                terms = lex.terms(w)
+            if not terms:
+                continue
+            for term, weight in terms:
+                had = out.get(term)
+                if had is None or weight > had:
+                    out[term] = weight
+            if w in names:
+                term = terms[0][0]
+                if out[term] < W_NAME:
+                    out[term] = W_NAME
+                specific.add(term)
+            elif w in openers and w not in zipf:
+                opened.add(terms[0][0])
+        if opened:
+            out.opened = frozenset(opened)
+    out.specific = frozenset(specific)
+    return out
+
+
+def _top_weight(lex: _Lexicon, word: str) -> float:
+    """The heaviest of a word's terms' weights (0 for none)."""
+    terms = lex.terms_of.get(word)
+    if terms is None:
+        terms = lex.terms(word)
+    if len(terms) == 1:
+        return terms[0][1]
+    return max((x for _, x in terms), default=0.0)

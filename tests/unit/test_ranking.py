@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import importlib.util
 import itertools
 import json
@@ -763,6 +764,31 @@ def test_a_summary_does_not_join_one_name_in_two_events():
         ]
     )
     assert len(trending(items, NOW, min_sources=1, size=10)) == 2
+
+
+def test_cache_rejudges_only_changed_headlines_and_agrees_with_a_fresh_run():
+    # the TrendingCache carries the headline pass's matches over between runs and judges
+    # again only the pairs of new or edited headlines: windows that slide a little at a time
+    # (each run takes the incremental path) and edits give what a fresh run gives
+    items, _ = _labelled(FIXTURES / "headlines.json")
+    cache = TrendingCache()
+
+    def groups(stories: list) -> list[tuple[list[int], float]]:
+        return sorted((sorted(a.id for a in s.articles), s.score) for s in stories)
+
+    def edit(it: RankItem, title: str) -> RankItem:
+        return dataclasses.replace(it, title=title)
+
+    windows = [items[:240], items[:240], items[5:245], items[20:260], items[20:260]]
+    # a headline rewritten to join another story, and one to leave its own
+    windows.append([edit(it, items[30].title) if it.id == 200 else it for it in items[20:260]])
+    windows.append([edit(it, "Quiet day") if it.id == 31 else it for it in items[20:260]])
+    for part in windows:
+        warm = trending(part, NOW, min_sources=1, size=1000, cache=cache)
+        assert groups(warm) == groups(trending(part, NOW, min_sources=1, size=1000))
+        assert len(cache._pairs.inputs) == len(part)
+    joined = trending(windows[5], NOW, min_sources=1, size=1000, cache=cache)
+    assert any({31, 200} <= {a.id for a in s.articles} for s in joined)
 
 
 def test_cache_with_summaries_follows_the_window():
