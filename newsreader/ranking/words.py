@@ -384,34 +384,48 @@ def _names(title: str, prose: bool = False) -> tuple[set[str], set[str], set[str
     return names, openers, lower, runs
 
 
-def title_terms(title: str, feed_title: str = "", *, prose: bool = False) -> Terms:
-    """A headline's terms and their weights, without the words of the feed's own title
-    (``prose``: a summary's sentences, where capitals inside a sentence are names)."""
-    tokens = _tokens(title)
+def _own_tokens(text: str, feed_title: str) -> list[str]:
+    """The text's tokens without the words of the feed's own title."""
+    tokens = _tokens(text)
     if feed_title:
         own = _feed_words(feed_title)
         if own:
             tokens = [t for t in tokens if t not in own]
+    return tokens
+
+
+def _add_number(out: Terms, specific: set[str], tok: str) -> None:
+    term, weight = _number(tok)
+    if weight:
+        out[term] = max(weight, out.get(term, 0.0))
+        if weight >= W_NUMBER:
+            specific.add(term)
+
+
+def _add_cjk(out: Terms, tok: str, japanese: bool) -> list[str]:
+    """Character bigrams of the token's Chinese or Japanese runs; returns its other words."""
+    cjk = lexicon("ja" if japanese else "cjk")
+    for run in _CJK_RUN.findall(tok):
+        pairs = [run[i : i + 2] for i in range(len(run) - 1)] or [run]
+        for pair in pairs:
+            for term, weight in cjk.cjk(pair):
+                out[term] = max(weight, out.get(term, 0.0))
+    return _CJK.sub(" ", tok).split()
+
+
+def title_terms(title: str, feed_title: str = "", *, prose: bool = False) -> Terms:
+    """A headline's terms and their weights, without the words of the feed's own title
+    (``prose``: a summary's sentences, where capitals inside a sentence are names)."""
+    tokens = _own_tokens(title, feed_title)
     out = Terms()
     specific: set[str] = set()
     words: list[str] = []
     japanese = _KANA.search(title) is not None
     for tok in tokens:
         if tok[0].isdigit():
-            term, weight = _number(tok)
-            if weight:
-                out[term] = max(weight, out.get(term, 0.0))
-                if weight >= W_NUMBER:
-                    specific.add(term)
+            _add_number(out, specific, tok)
         elif _CJK.search(tok):
-            cjk = lexicon("ja" if japanese else "cjk")
-            for run in _CJK_RUN.findall(tok):
-                pairs = [run[i : i + 2] for i in range(len(run) - 1)] or [run]
-                for pair in pairs:
-                    for term, weight in cjk.cjk(pair):
-                        out[term] = max(weight, out.get(term, 0.0))
-            rest = _CJK.sub(" ", tok).split()
-            words.extend(rest)
+            words.extend(_add_cjk(out, tok, japanese))
         else:
             words.append(tok)
     if words:
@@ -642,11 +656,7 @@ def _prose_names(text: str) -> tuple[set[str], set[str], list[list[str]]]:
 
 def _prose_terms(text: str, feed_title: str = "") -> Terms:
     """``title_terms(text, feed_title, prose=True)`` but for ``Terms.lower`` (left empty)."""
-    tokens = _tokens(text)
-    if feed_title:
-        own = _feed_words(feed_title)
-        if own:
-            tokens = [t for t in tokens if t not in own]
+    tokens = _own_tokens(text, feed_title)
     out = Terms()
     specific: set[str] = set()
     words: list[str] = []
@@ -654,28 +664,14 @@ def _prose_terms(text: str, feed_title: str = "") -> Terms:
     if _CJK.search(text) is None:  # (casefolding makes no CJK character: checked)
         # numbers first, then words, as the loop below would
         for tok in [t for t in tokens if t[0].isdigit()]:
-            term, weight = _number(tok)
-            if weight:
-                out[term] = max(weight, out.get(term, 0.0))
-                if weight >= W_NUMBER:
-                    specific.add(term)
+            _add_number(out, specific, tok)
         words = [t for t in tokens if not t[0].isdigit()]
         tokens = []
     for tok in tokens:
         if tok[0].isdigit():
-            term, weight = _number(tok)
-            if weight:
-                out[term] = max(weight, out.get(term, 0.0))
-                if weight >= W_NUMBER:
-                    specific.add(term)
+            _add_number(out, specific, tok)
         elif _CJK.search(tok):
-            cjk = lexicon("ja" if japanese else "cjk")
-            for run in _CJK_RUN.findall(tok):
-                pairs = [run[i : i + 2] for i in range(len(run) - 1)] or [run]
-                for pair in pairs:
-                    for term, weight in cjk.cjk(pair):
-                        out[term] = max(weight, out.get(term, 0.0))
-            words.extend(_CJK.sub(" ", tok).split())
+            words.extend(_add_cjk(out, tok, japanese))
         else:
             words.append(tok)
     if words:
