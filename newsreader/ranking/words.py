@@ -413,6 +413,19 @@ def _add_cjk(out: Terms, tok: str, japanese: bool) -> list[str]:
     return _CJK.sub(" ", tok).split()
 
 
+def _split_tokens(out: Terms, specific: set[str], tokens: list[str], japanese: bool) -> list[str]:
+    """Numbers and Chinese/Japanese bigrams go into ``out``; returns the other words."""
+    words: list[str] = []
+    for tok in tokens:
+        if tok[0].isdigit():
+            _add_number(out, specific, tok)
+        elif _CJK.search(tok):
+            words.extend(_add_cjk(out, tok, japanese))
+        else:
+            words.append(tok)
+    return words
+
+
 def title_terms(title: str, feed_title: str = "", *, prose: bool = False) -> Terms:
     """A headline's terms and their weights, without the words of the feed's own title
     (``prose``: a summary's sentences, where capitals inside a sentence are names)."""
@@ -421,19 +434,10 @@ def title_terms(title: str, feed_title: str = "", *, prose: bool = False) -> Ter
     specific: set[str] = set()
     words: list[str] = []
     japanese = _KANA.search(title) is not None
-    for tok in tokens:
-        if tok[0].isdigit():
-            _add_number(out, specific, tok)
-        elif _CJK.search(tok):
-            words.extend(_add_cjk(out, tok, japanese))
-        else:
-            words.append(tok)
+    words += _split_tokens(out, specific, tokens, japanese)
     if words:
         joined = " ".join(words)
-        if _CYRILLIC.search(joined):
-            lang = "ru"
-        else:
-            lang = _language(words, joined.isascii())
+        lang = "ru" if _CYRILLIC.search(joined) else _language(words, joined.isascii())
         lex = lexicon(lang)
         lower: set[str] | None  # None: every word but an opener is written in lower case
         if not _has_upper(title):
@@ -667,13 +671,7 @@ def _prose_terms(text: str, feed_title: str = "") -> Terms:
             _add_number(out, specific, tok)
         words = [t for t in tokens if not t[0].isdigit()]
         tokens = []
-    for tok in tokens:
-        if tok[0].isdigit():
-            _add_number(out, specific, tok)
-        elif _CJK.search(tok):
-            words.extend(_add_cjk(out, tok, japanese))
-        else:
-            words.append(tok)
+    words += _split_tokens(out, specific, tokens, japanese)
     if words:
         joined = " ".join(words)
         lang = "ru" if _CYRILLIC.search(joined) else _language(words, joined.isascii())
